@@ -1,0 +1,103 @@
+// Static server for the lab: only the page, its modules and the generated data, on localhost.
+// Sends the Content-Security-Policy (nothing leaves the machine) and correct MIME types.
+// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1]
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const PORT = Number(arg('--port', process.env.PORT || 8000));
+const HOST = arg('--host', '127.0.0.1');
+
+/** What may be served: the page and its assets, nothing else of the repository. */
+const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.gz)$/, /^\/favicon\.svg$/, /^\/bench\//];
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.gz': 'application/octet-stream',
+};
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const server = createServer((req, res) => {
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    res.writeHead(400).end('bad request');
+    return;
+  }
+  if (path === '/') path = '/index.html';
+  const file = normalize(join(ROOT, path));
+  if (!file.startsWith(ROOT + sep) || !ALLOWED.some((re) => re.test(path)) || path.includes('..')) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  let st;
+  try {
+    st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  const headers = {
+    'Content-Type': MIME[extname(file)] || 'application/octet-stream',
+    'Content-Length': st.size,
+    'Cache-Control': 'no-cache',
+    ETag: etag,
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).pipe(res);
+});
+
+server.on('error', (e) => {
+  if (e.code === 'EADDRINUSE') {
+    console.error(`error: port ${PORT} is in use. Stop the other server, or run with PORT=8001.`);
+  } else {
+    console.error(`error: ${e.message}`);
+  }
+  process.exit(1);
+});
+
+server.listen(PORT, HOST, () => {
+  const url = `http://${HOST}:${server.address().port}/`;
+  if (process.env.SERVE_QUIET !== '1') console.log(`\n  softmax-lab is being served at ${url}\n  (Ctrl+C to stop)\n`);
+  if (process.send) process.send({ url });
+});

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install what is missing and fetch the data sets. Idempotent: a second run only checks.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+say "Checking base tools"
+command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs), then rerun"
+command -v npm >/dev/null && command -v node >/dev/null || die "node/npm not found: install Node.js 20+ (apt-get install nodejs npm), then rerun"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 18 ] || die "Node.js $node_major is too old: the lab needs Node.js 18 or newer"
+note "$(cargo --version), node $(node --version), npm $(npm --version)"
+
+say "Chromium for the browser tests"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  apt_install chromium chromium-driver || note "could not install chromium/chromium-driver (needs apt and root/sudo): browser tests will fail"
+fi
+[ -x /usr/bin/chromium ] && note "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
+
+say "wasm32 toolchain"
+wasm_toolchain
+note "route: $WASM_ROUTE ($("${WASM_CARGO[@]}" --version))"
+
+say "wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  note "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION (2-3 minutes, once)"
+  # Not --locked: one of its locked dependency versions is not on the registry mirror (toolchain note).
+  env -u RUSTC -u RUSTDOC -u CARGO_TARGET_DIR -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD \
+    cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force \
+    || die "cargo install wasm-bindgen-cli failed: check access to crates.io"
+fi
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen is installed but not on PATH: add ~/.cargo/bin to PATH"
+note "$(wasm-bindgen --version)"
+
+say "JavaScript dependencies (npm ci)"
+lock_sum="$(sha256sum package-lock.json | cut -c1-16)"
+if [ "$(cat node_modules/.lab-lock 2>/dev/null)" != "$lock_sum" ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.lab-lock
+else
+  note "node_modules matches package-lock.json"
+fi
+
+say "Data sets"
+bash scripts/fetch-data.sh

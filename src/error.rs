@@ -1,0 +1,86 @@
+//! Every way the lab can refuse work, as one `thiserror` enum.
+//!
+//! Variants carry the values that caused them so the page and the CLI can say
+//! exactly what was wrong. Nothing in the core panics on user- or file-controlled
+//! input: it returns one of these instead.
+
+use thiserror::Error;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LabError {
+    /// Learning rate outside (0, [`crate::train::MAX_LEARNING_RATE`]] or not a number.
+    #[error("learning rate must be a number greater than 0 and at most {max}; got {got}")]
+    InvalidLearningRate { got: f64, max: f64 },
+
+    /// Batch size not a whole number in 1..=training-set size.
+    #[error("batch size must be a whole number from 1 to {max} (the training-set size); got {got}")]
+    InvalidBatchSize { got: f64, max: usize },
+
+    /// L2 strength α negative, too large or not a number.
+    #[error("L2 strength α must be a number from 0 to {max}; got {got}")]
+    InvalidL2 { got: f64, max: f64 },
+
+    /// Seed not a whole number in 0..=2³²−1.
+    #[error("seed must be a whole number from 0 to 4294967295; got {got}")]
+    InvalidSeed { got: f64 },
+
+    /// An IDX file does not start with the expected magic number.
+    #[error("{what}: not an IDX {kind} file (magic number 0x{found:08x}, expected 0x{expected:08x})")]
+    BadMagic { what: String, kind: &'static str, expected: u32, found: u32 },
+
+    /// An IDX file is shorter than its header says.
+    #[error("{what}: file is truncated ({actual} bytes, the header promises {expected})")]
+    Truncated { what: String, expected: usize, actual: usize },
+
+    /// An IDX file is longer than its header says.
+    #[error("{what}: file has {actual} bytes, the header promises exactly {expected}")]
+    Oversized { what: String, expected: usize, actual: usize },
+
+    /// Image dimensions the lab cannot use (it needs 28×28).
+    #[error("{what}: images are {rows}×{cols}, the lab needs {expected_rows}×{expected_cols}")]
+    BadDimensions { what: String, rows: usize, cols: usize, expected_rows: usize, expected_cols: usize },
+
+    /// A label outside 0..classes.
+    #[error("{what}: label {label} at index {index} is outside 0..{classes}")]
+    LabelOutOfRange { what: String, index: usize, label: u8, classes: usize },
+
+    /// Images and labels disagree on how many examples there are.
+    #[error("{what}: {images} images but {labels} labels")]
+    CountMismatch { what: String, images: usize, labels: usize },
+
+    /// A data set with no examples.
+    #[error("{what}: the data set is empty")]
+    EmptyDataset { what: String },
+
+    /// Arrays whose shapes do not fit together.
+    #[error("{what}: expected {expected} values, got {actual}")]
+    ShapeMismatch { what: String, expected: usize, actual: usize },
+
+    /// Training produced a non-finite loss or weights; the update was not applied.
+    #[error("training diverged at step {step}: the loss became {loss} (try a smaller learning rate, then Reset)")]
+    Diverged { step: u64, loss: f64 },
+
+    /// The drawing pad or the image has no ink.
+    #[error("there is no digit to classify: draw a digit")]
+    EmptyImage,
+
+    /// An image buffer whose size does not match its stated dimensions, or that is too large.
+    #[error("image of {width}×{height} pixels cannot be used: {reason}")]
+    InvalidImage { width: usize, height: usize, reason: String },
+
+    /// A weights file that cannot be imported.
+    #[error("cannot import weights: {0}")]
+    Import(String),
+
+    /// A request the current model cannot serve.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// File-system errors (CLI only).
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+/// Result type of the core.
+pub type Result<T> = std::result::Result<T, LabError>;

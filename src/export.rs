@@ -1,0 +1,143 @@
+//! The weights file written by the page's "Export weights" and the CLI's `--out`.
+//!
+//! Everything an outside tool needs to reproduce the logits is in the file:
+//! for a 28×28 image with pixels `p` (0–255, row-major, ink bright),
+//! `x = (p/255 − input.mean)/input.std` and `z_k = Σ_j x_j·W[j][k] + b[k]`.
+
+use crate::data::{DatasetKind, InputTransform, INPUT_DIM, SIDE};
+use crate::error::{LabError, Result};
+use crate::model::SoftmaxRegression;
+use crate::train::{Hyperparameters, Trainer};
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+/// Value of the `format` field.
+pub const FORMAT: &str = "softmax-lab-weights";
+/// Current format version.
+pub const VERSION: u32 = 1;
+/// Largest weights file accepted on import (a 784×10 model is about 200 KB).
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
+
+/// How a raw image becomes the model's input vector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputSpec {
+    pub width: usize,
+    pub height: usize,
+    /// Always "row-major, top row first; pixel 0–255 with ink bright (MNIST convention)".
+    pub layout: String,
+    /// Always "x = (pixel/255 - mean) / std".
+    pub transform: String,
+    pub mean: f64,
+    pub std: f64,
+}
+
+/// Where training stood when the weights were written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingState {
+    pub seed: u32,
+    pub steps: u64,
+    pub examples_seen: u64,
+    pub epochs: f64,
+}
+
+/// Test-set figures shown when the weights were written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestMetrics {
+    pub loss: f64,
+    pub accuracy: f64,
+    /// Number of test examples evaluated (10 000 for MNIST: the full test set).
+    pub examples: usize,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightsFile {
+    pub format: String,
+    pub version: u32,
+    pub dataset: DatasetKind,
+    pub classes: Vec<String>,
+    pub input: InputSpec,
+    /// `d × c`: `W[j][k]` multiplies input `j` for class `k`.
+    #[serde(rename = "W")]
+    pub w: Vec<Vec<f32>>,
+    pub b: Vec<f32>,
+    pub hyperparameters: Hyperparameters,
+    pub training: TrainingState,
+    /// `None` if the test set was never evaluated for these weights.
+    pub test: Option<TestMetrics>,
+}
+
+impl WeightsFile {
+    /// Describe the trainer's current model.
+    pub fn from_trainer(trainer: &Trainer, dataset: DatasetKind, test: Option<TestMetrics>) -> Self {
+        let model = trainer.model();
+        let t = trainer.transform();
+        let p = trainer.progress();
+        WeightsFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            dataset,
+            classes: dataset.class_names(),
+            input: InputSpec {
+                width: SIDE,
+                height: SIDE,
+                layout: "row-major, top row first; pixel 0-255 with ink bright (MNIST convention)".into(),
+                transform: "x = (pixel/255 - mean) / std".into(),
+                mean: t.mean,
+                std: t.std,
+            },
+            w: model.w.rows().into_iter().map(|r| r.to_vec()).collect(),
+            b: model.b.to_vec(),
+            hyperparameters: trainer.hyperparameters(),
+            training: TrainingState { seed: trainer.seed(), steps: p.step, examples_seen: p.examples_seen, epochs: p.epochs_fraction },
+            test,
+        }
+    }
+
+    /// Serialise as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Parse and validate a weights file.
+    pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > MAX_IMPORT_BYTES {
+            return Err(LabError::Import(format!("file is {} bytes; the limit is {MAX_IMPORT_BYTES}", text.len())));
+        }
+        let file: WeightsFile = serde_json::from_str(text).map_err(|e| LabError::Import(format!("not a weights file: {e}")))?;
+        if file.format != FORMAT {
+            return Err(LabError::Import(format!("format is {:?}, expected {FORMAT:?}", file.format)));
+        }
+        if file.version != VERSION {
+            return Err(LabError::Import(format!("format version {} is not supported (this lab reads version {VERSION})", file.version)));
+        }
+        let c = file.b.len();
+        if c != file.classes.len() || c < 2 {
+            return Err(LabError::Import(format!("b has {c} entries but there are {} classes", file.classes.len())));
+        }
+        if file.w.len() != INPUT_DIM || file.w.iter().any(|r| r.len() != c) {
+            return Err(LabError::Import(format!("W must be {INPUT_DIM} rows of {c} numbers")));
+        }
+        if !(file.input.std.is_finite() && file.input.std > 0.0 && file.input.mean.is_finite()) {
+            return Err(LabError::Import("input mean/std must be finite numbers with std > 0".into()));
+        }
+        Ok(file)
+    }
+
+    /// The model the file describes (values checked to be finite).
+    pub fn model(&self) -> Result<SoftmaxRegression<f32>> {
+        let c = self.b.len();
+        let flat: Vec<f32> = self.w.iter().flatten().copied().collect();
+        let w = Array2::from_shape_vec((self.w.len(), c), flat).map_err(|e| LabError::Import(e.to_string()))?;
+        let model = SoftmaxRegression { w, b: Array1::from(self.b.clone()) };
+        if !model.is_finite() {
+            return Err(LabError::Import("weights contain NaN or infinite values".into()));
+        }
+        Ok(model)
+    }
+
+    /// The input transform the file describes.
+    pub fn transform(&self) -> InputTransform {
+        InputTransform { mean: self.input.mean, std: self.input.std }
+    }
+}

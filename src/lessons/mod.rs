@@ -1,0 +1,1 @@
+//! The lecture's experiments, one module each (see issue 3).

@@ -1,0 +1,6 @@
+//! Models: softmax regression (multi-class) and logistic regression (binary).
+
+pub mod logistic;
+pub mod softmax;
+
+pub use softmax::{evaluate, softmax, Gradient, Metrics, Real, SoftmaxRegression};

@@ -1,0 +1,265 @@
+//! Minibatch SGD over a data set: seeded shuffling per epoch, live hyperparameters,
+//! divergence detection, and evaluation on the full test set.
+
+use crate::data::{Dataset, InputTransform, INPUT_DIM};
+use crate::error::{LabError, Result};
+use crate::model::softmax::{evaluate, pixels_to_inputs, Gradient, Metrics, SoftmaxRegression};
+use ndarray::{s, Array1, Array2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+
+/// Largest learning rate the lab accepts.
+pub const MAX_LEARNING_RATE: f64 = 100.0;
+/// Largest L2 strength the lab accepts.
+pub const MAX_L2: f64 = 100.0;
+/// Largest seed (seeds are 32-bit so they survive a round trip through a URL and JS numbers).
+pub const MAX_SEED: u32 = u32::MAX;
+
+/// Defaults shipped by the page and the CLI (the accuracy tests train with exactly these).
+pub const DEFAULT_LEARNING_RATE: f64 = 0.05;
+pub const DEFAULT_BATCH_SIZE: usize = 100;
+pub const DEFAULT_L2: f64 = 0.0;
+pub const DEFAULT_SEED: u32 = 541;
+
+/// Examples per chunk when evaluating the test set.
+pub const EVAL_CHUNK: usize = 1000;
+
+/// The hyperparameters of SGD that may change while training runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Hyperparameters {
+    /// Learning rate ε.
+    pub learning_rate: f64,
+    /// Examples per minibatch.
+    pub batch_size: usize,
+    /// L2 strength α of the term α·‖W‖².
+    pub l2: f64,
+}
+
+impl Default for Hyperparameters {
+    fn default() -> Self {
+        Hyperparameters { learning_rate: DEFAULT_LEARNING_RATE, batch_size: DEFAULT_BATCH_SIZE, l2: DEFAULT_L2 }
+    }
+}
+
+impl Hyperparameters {
+    /// Validate raw numbers (as typed into the page) against a training set of `n_train` examples.
+    pub fn from_numbers(learning_rate: f64, batch_size: f64, l2: f64, n_train: usize) -> Result<Self> {
+        if !(learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= MAX_LEARNING_RATE) {
+            return Err(LabError::InvalidLearningRate { got: learning_rate, max: MAX_LEARNING_RATE });
+        }
+        if !(batch_size.is_finite() && batch_size.fract() == 0.0 && batch_size >= 1.0 && batch_size <= n_train as f64) {
+            return Err(LabError::InvalidBatchSize { got: batch_size, max: n_train });
+        }
+        if !(l2.is_finite() && (0.0..=MAX_L2).contains(&l2)) {
+            return Err(LabError::InvalidL2 { got: l2, max: MAX_L2 });
+        }
+        Ok(Hyperparameters { learning_rate, batch_size: batch_size as usize, l2 })
+    }
+
+    /// Check an existing value (e.g. one read from a file).
+    pub fn validate(&self, n_train: usize) -> Result<Self> {
+        Self::from_numbers(self.learning_rate, self.batch_size as f64, self.l2, n_train)
+    }
+}
+
+/// Validate a seed given as a number.
+pub fn seed_from_number(seed: f64) -> Result<u32> {
+    if seed.is_finite() && seed.fract() == 0.0 && (0.0..=f64::from(MAX_SEED)).contains(&seed) {
+        Ok(seed as u32)
+    } else {
+        Err(LabError::InvalidSeed { got: seed })
+    }
+}
+
+/// Where training stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    /// Minibatch updates applied since the last reset.
+    pub step: u64,
+    /// Whole epochs completed.
+    pub epoch: u64,
+    /// Examples used in updates since the last reset.
+    pub examples_seen: u64,
+    /// Fractional epochs: `examples_seen / n_train`.
+    pub epochs_fraction: f64,
+}
+
+/// A softmax-regression model together with its SGD state, training and test data.
+pub struct Trainer {
+    model: SoftmaxRegression<f32>,
+    train: Dataset,
+    test: Dataset,
+    transform: InputTransform,
+    lut: [f32; 256],
+    hyper: Hyperparameters,
+    seed: u32,
+    rng: rand_pcg::Pcg64Mcg,
+    order: Vec<u32>,
+    cursor: usize,
+    progress: Progress,
+    x: Array2<f32>,
+    z: Array2<f32>,
+    labels: Vec<u8>,
+    grad: Gradient<f32>,
+}
+
+impl Trainer {
+    /// Build a trainer; the input transform is fitted on `train`.
+    pub fn new(train: Dataset, test: Dataset, hyper: Hyperparameters, seed: u32) -> Result<Self> {
+        if train.classes != test.classes {
+            return Err(LabError::ShapeMismatch { what: "classes of training vs test set".into(), expected: train.classes, actual: test.classes });
+        }
+        let hyper = hyper.validate(train.len())?;
+        let transform = InputTransform::fit(&train);
+        let c = train.classes;
+        let mut t = Trainer {
+            model: SoftmaxRegression::zeros(INPUT_DIM, c),
+            lut: transform.lut(),
+            transform,
+            hyper,
+            seed,
+            rng: rand_pcg::Pcg64Mcg::seed_from_u64(0),
+            order: (0..train.len() as u32).collect(),
+            cursor: 0,
+            progress: Progress { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0.0 },
+            x: Array2::zeros((0, INPUT_DIM)),
+            z: Array2::zeros((0, c)),
+            labels: Vec::new(),
+            grad: Gradient::zeros(INPUT_DIM, c),
+            train,
+            test,
+        };
+        t.reset(seed);
+        Ok(t)
+    }
+
+    /// Re-initialise the weights and the shuffling from `seed`; hyperparameters are kept.
+    pub fn reset(&mut self, seed: u32) {
+        self.seed = seed;
+        self.model = SoftmaxRegression::init(INPUT_DIM, self.train.classes, u64::from(seed));
+        // A separate stream for shuffling, so batch order does not depend on the model size.
+        self.rng = rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed_5eed_5eed);
+        self.order = (0..self.train.len() as u32).collect();
+        self.order.shuffle(&mut self.rng);
+        self.cursor = 0;
+        self.progress = Progress { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0.0 };
+    }
+
+    /// Change the hyperparameters; training continues from where it is.
+    pub fn set_hyperparameters(&mut self, hyper: Hyperparameters) -> Result<()> {
+        self.hyper = hyper.validate(self.train.len())?;
+        Ok(())
+    }
+
+    /// One SGD update on the next minibatch. Returns the minibatch's mean cross-entropy
+    /// (before the update). On a non-finite loss or update, nothing changes and
+    /// [`LabError::Diverged`] is returned.
+    pub fn step(&mut self) -> Result<f32> {
+        let n = self.train.len();
+        if self.cursor >= n {
+            self.order.shuffle(&mut self.rng);
+            self.cursor = 0;
+        }
+        let m = self.hyper.batch_size.min(n - self.cursor);
+        if self.x.nrows() < m {
+            self.x = Array2::zeros((m, INPUT_DIM));
+            self.z = Array2::zeros((m, self.train.classes));
+        }
+        self.labels.clear();
+        for (row, &i) in self.order[self.cursor..self.cursor + m].iter().enumerate() {
+            let i = i as usize;
+            pixels_to_inputs(self.train.image(i), &self.lut, self.x.slice_mut(s![row..row + 1, ..]));
+            self.labels.push(self.train.labels[i]);
+        }
+        let alpha = self.hyper.l2 as f32;
+        let loss = self.model.loss_and_grad(self.x.slice(s![..m, ..]), &self.labels, alpha, &mut self.z, &mut self.grad);
+        let total = loss + self.model.l2_penalty(alpha);
+        if !total.is_finite() || !self.model.apply_update(&self.grad, self.hyper.learning_rate as f32) {
+            let bad = if total.is_finite() { f64::INFINITY } else { f64::from(total) };
+            return Err(LabError::Diverged { step: self.progress.step + 1, loss: bad });
+        }
+        self.cursor += m;
+        self.progress.step += 1;
+        self.progress.examples_seen += m as u64;
+        if self.cursor >= n {
+            self.progress.epoch += 1;
+        }
+        self.progress.epochs_fraction = self.progress.examples_seen as f64 / n as f64;
+        Ok(loss)
+    }
+
+    /// Up to `count` steps, appending each minibatch loss to `losses`. Stops at the first
+    /// divergence and returns it (the losses of the steps before it are kept).
+    pub fn steps(&mut self, count: usize, losses: &mut Vec<f32>) -> Result<()> {
+        for _ in 0..count {
+            losses.push(self.step()?);
+        }
+        Ok(())
+    }
+
+    /// Train until the current epoch ends; returns the mean minibatch loss over it.
+    pub fn run_epoch(&mut self) -> Result<f64> {
+        let target = self.progress.epoch + 1;
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        while self.progress.epoch < target {
+            sum += f64::from(self.step()?);
+            count += 1;
+        }
+        Ok(sum / count.max(1) as f64)
+    }
+
+    /// Loss, accuracy and confusion matrix on the full test set.
+    pub fn evaluate_test(&self) -> Metrics {
+        // Shapes are fixed at construction, so evaluation cannot fail here.
+        evaluate(&self.model, &self.test, &self.transform, EVAL_CHUNK)
+            .unwrap_or(Metrics { loss: f64::NAN, accuracy: 0.0, count: 0, confusion: Vec::new() })
+    }
+
+    /// Model inputs for a 28×28 image of intensities in [0, 1] (`pixel/255`).
+    pub fn inputs_from_intensities(&self, intensities: &[f32]) -> Result<Array1<f32>> {
+        if intensities.len() != INPUT_DIM {
+            return Err(LabError::ShapeMismatch { what: "image for prediction".into(), expected: INPUT_DIM, actual: intensities.len() });
+        }
+        Ok(intensities.iter().map(|&p| self.transform.apply(f64::from(p.clamp(0.0, 1.0))) as f32).collect())
+    }
+
+    /// Class probabilities for a 28×28 image of intensities in [0, 1].
+    pub fn predict(&self, intensities: &[f32]) -> Result<Vec<f32>> {
+        let x = self.inputs_from_intensities(intensities)?;
+        Ok(self.model.predict_proba(x.view()).to_vec())
+    }
+
+    pub fn model(&self) -> &SoftmaxRegression<f32> {
+        &self.model
+    }
+    /// Replace the model (weights import); shapes must match.
+    pub fn set_model(&mut self, model: SoftmaxRegression<f32>) -> Result<()> {
+        if model.w.dim() != self.model.w.dim() || model.b.len() != self.model.b.len() {
+            return Err(LabError::ShapeMismatch { what: "imported weights".into(), expected: self.model.w.len(), actual: model.w.len() });
+        }
+        if !model.is_finite() {
+            return Err(LabError::Import("weights contain NaN or infinite values".into()));
+        }
+        self.model = model;
+        Ok(())
+    }
+    pub fn hyperparameters(&self) -> Hyperparameters {
+        self.hyper
+    }
+    pub fn seed(&self) -> u32 {
+        self.seed
+    }
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+    pub fn transform(&self) -> InputTransform {
+        self.transform
+    }
+    pub fn train_set(&self) -> &Dataset {
+        &self.train
+    }
+    pub fn test_set(&self) -> &Dataset {
+        &self.test
+    }
+}
