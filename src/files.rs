@@ -4,6 +4,7 @@ use crate::data::{Dataset, DatasetKind, IDX_FILES};
 use crate::error::{LabError, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Environment variable that overrides where the data lives.
 pub const DATA_ENV: &str = "SOFTMAX_LAB_DATA";
@@ -45,11 +46,11 @@ pub fn read_idx(dir: &Path, name: &str) -> Result<Vec<u8>> {
 }
 
 /// Load the training and test sets of `kind` from `root/<kind>/`.
-pub fn load(root: &Path, kind: DatasetKind) -> Result<(Dataset, Dataset)> {
+pub fn load(root: &Path, kind: DatasetKind) -> Result<(Arc<Dataset>, Arc<Dataset>)> {
     let dir = root.join(kind.id());
     let [ti, tl, si, sl] = IDX_FILES.map(|f| read_idx(&dir, f));
     let c = kind.class_names().len();
     let train = Dataset::from_idx(ti?, &tl?, c, &format!("{} training set", kind.id()))?;
     let test = Dataset::from_idx(si?, &sl?, c, &format!("{} test set", kind.id()))?;
-    Ok((train, test))
+    Ok((Arc::new(train), Arc::new(test)))
 }

@@ -8,6 +8,7 @@ use ndarray::{s, Array1, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Largest learning rate the lab accepts.
 pub const MAX_LEARNING_RATE: f64 = 100.0;
@@ -88,8 +89,8 @@ pub struct Progress {
 /// A softmax-regression model together with its SGD state, training and test data.
 pub struct Trainer {
     model: SoftmaxRegression<f32>,
-    train: Dataset,
-    test: Dataset,
+    train: Arc<Dataset>,
+    test: Arc<Dataset>,
     transform: InputTransform,
     lut: [f32; 256],
     hyper: Hyperparameters,
@@ -105,8 +106,9 @@ pub struct Trainer {
 }
 
 impl Trainer {
-    /// Build a trainer; the input transform is fitted on `train`.
-    pub fn new(train: Dataset, test: Dataset, hyper: Hyperparameters, seed: u32) -> Result<Self> {
+    /// Build a trainer; the input transform is fitted on `train`. The data sets are shared
+    /// (`Arc`) so that the lessons' experiments can use them without a second copy.
+    pub fn new(train: Arc<Dataset>, test: Arc<Dataset>, hyper: Hyperparameters, seed: u32) -> Result<Self> {
         if train.classes != test.classes {
             return Err(LabError::ShapeMismatch { what: "classes of training vs test set".into(), expected: train.classes, actual: test.classes });
         }
@@ -256,10 +258,10 @@ impl Trainer {
     pub fn transform(&self) -> InputTransform {
         self.transform
     }
-    pub fn train_set(&self) -> &Dataset {
+    pub fn train_set(&self) -> &Arc<Dataset> {
         &self.train
     }
-    pub fn test_set(&self) -> &Dataset {
+    pub fn test_set(&self) -> &Arc<Dataset> {
         &self.test
     }
 }

@@ -1,7 +1,7 @@
 //! The browser boundary: every `#[wasm_bindgen]` item of the crate, and nothing else.
 //!
-//! This module converts JS values to core types and core errors to `JsError`; it owns no
-//! logic. The model lives in wasm memory behind the opaque [`Lab`] handle: JS asks it to run
+//! This module (and its submodule `lessons`, the lecture's experiments) converts JS values
+//! to core types and core errors to `JsError`; it owns no logic. The model lives in wasm memory behind the opaque [`Lab`] handle: JS asks it to run
 //! N steps and gets small results back (losses as a `Float32Array`, metrics as plain objects).
 
 use crate::data::{Dataset, DatasetKind};
@@ -10,13 +10,16 @@ use crate::export::{TestMetrics, WeightsFile};
 use crate::preprocess::{self, Background};
 use crate::train::{self, Hyperparameters, Trainer};
 use serde::Serialize;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
-fn js_err(e: LabError) -> JsError {
+mod lessons;
+
+pub(crate) fn js_err(e: LabError) -> JsError {
     JsError::new(&e.to_string())
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
@@ -75,7 +78,77 @@ pub fn prepare_image(rgba: &[u8], width: usize, height: usize, background: &str)
     to_js(&P { pixels: p.pixels, light_background: p.light_background, bbox: [p.bbox.0, p.bbox.1, p.bbox.2, p.bbox.3] })
 }
 
-/// A softmax-regression model with its SGD state and data, living in wasm memory.
+/// A data set (training + test) parsed and validated in wasm memory, shared by the main model
+/// and the lessons' experiments without copies.
+#[wasm_bindgen]
+pub struct Data {
+    kind: DatasetKind,
+    train: Arc<Dataset>,
+    test: Arc<Dataset>,
+}
+
+#[wasm_bindgen]
+impl Data {
+    /// Parse and validate the four IDX files (already decompressed).
+    #[wasm_bindgen(constructor)]
+    pub fn new(dataset: &str, train_images: Vec<u8>, train_labels: &[u8], test_images: Vec<u8>, test_labels: &[u8]) -> Result<Data, JsError> {
+        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
+        let c = kind.class_names().len();
+        let name = kind.id();
+        let train = Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
+        let test = Dataset::from_idx(test_images, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
+        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test) })
+    }
+
+    /// "mnist" or "fashion".
+    pub fn dataset(&self) -> String {
+        self.kind.id().to_string()
+    }
+
+    /// Number of training examples.
+    #[wasm_bindgen(js_name = trainSize)]
+    pub fn train_size(&self) -> usize {
+        self.train.len()
+    }
+
+    /// Number of test examples.
+    #[wasm_bindgen(js_name = testSize)]
+    pub fn test_size(&self) -> usize {
+        self.test.len()
+    }
+
+    /// Class names of the data set.
+    #[wasm_bindgen(js_name = classNames)]
+    pub fn class_names(&self) -> Vec<String> {
+        self.kind.class_names()
+    }
+
+    /// Labels of the test set (for galleries).
+    #[wasm_bindgen(js_name = testLabels)]
+    pub fn test_labels(&self) -> Vec<u8> {
+        self.test.labels.clone()
+    }
+
+    /// Pixels (784 bytes) of test image `index`.
+    #[wasm_bindgen(js_name = testImage)]
+    pub fn test_image(&self, index: usize) -> Result<Vec<u8>, JsError> {
+        if index >= self.test.len() {
+            return Err(JsError::new(&format!("test image {index} does not exist (there are {})", self.test.len())));
+        }
+        Ok(self.test.image(index).to_vec())
+    }
+}
+
+impl Data {
+    pub(crate) fn kind(&self) -> DatasetKind {
+        self.kind
+    }
+    pub(crate) fn sets(&self) -> (Arc<Dataset>, Arc<Dataset>) {
+        (Arc::clone(&self.train), Arc::clone(&self.test))
+    }
+}
+
+/// A softmax-regression model with its SGD state, living in wasm memory.
 #[wasm_bindgen]
 pub struct Lab {
     trainer: Trainer,
@@ -85,29 +158,14 @@ pub struct Lab {
 
 #[wasm_bindgen]
 impl Lab {
-    /// Parse and validate the four IDX files (already decompressed) and build a model.
+    /// A model on `data` (the data is shared, not copied), validated hyperparameters first.
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        dataset: &str,
-        train_images: Vec<u8>,
-        train_labels: &[u8],
-        test_images: Vec<u8>,
-        test_labels: &[u8],
-        learning_rate: f64,
-        batch_size: f64,
-        l2: f64,
-        seed: f64,
-    ) -> Result<Lab, JsError> {
-        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
-        let c = kind.class_names().len();
-        let name = kind.id();
-        let train_set = Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
-        let test_set = Dataset::from_idx(test_images, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
+    pub fn new(data: &Data, learning_rate: f64, batch_size: f64, l2: f64, seed: f64) -> Result<Lab, JsError> {
+        let (train_set, test_set) = data.sets();
         let hyper = Hyperparameters::from_numbers(learning_rate, batch_size, l2, train_set.len()).map_err(js_err)?;
         let seed = train::seed_from_number(seed).map_err(js_err)?;
         let trainer = Trainer::new(train_set, test_set, hyper, seed).map_err(js_err)?;
-        Ok(Lab { trainer, kind, divergence: None })
+        Ok(Lab { trainer, kind: data.kind(), divergence: None })
     }
 
     /// Change learning rate, batch size and L2 α; training continues where it is.
