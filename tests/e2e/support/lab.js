@@ -1,0 +1,171 @@
+// Page-side helpers and the `test` fixture shared by the e2e specs.
+// The page's stable hooks are data-testid attributes (README, "Test hooks"); numbers are read
+// from their data-value attribute, never parsed from formatted text.
+import { test as base, expect } from '@playwright/test';
+
+/**
+ * `test` with an automatic fixture that records every problem the page reports — console
+ * errors (page and its workers), uncaught exceptions, CSP violations, failed or 4xx/5xx
+ * requests, requests leaving the origin — and fails the test if there is any.
+ * `problems` is the live list, for tests that want to assert on it themselves.
+ */
+export const test = base.extend({
+  problems: [
+    async ({ page, baseURL }, use) => {
+      const problems = [];
+      const origin = new URL(baseURL).origin;
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console.error: ${m.text()} (${m.location().url || '?'})`);
+      });
+      page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+      page.on('requestfailed', (r) => {
+        // A download the test itself triggers is reported as aborted by some Chromium versions.
+        const why = r.failure()?.errorText || '';
+        if (!/ERR_ABORTED/.test(why) || !r.url().startsWith('blob:')) problems.push(`request failed: ${r.url()} ${why}`);
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+      });
+      page.on('request', (r) => {
+        const u = r.url();
+        if (/^https?:/.test(u) && new URL(u).origin !== origin) problems.push(`request leaves the origin: ${u}`);
+      });
+      await page.addInitScript(() => {
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+        });
+      });
+      await use(problems);
+      const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
+      for (const v of csp) problems.push(`CSP violation: ${v}`);
+      expect(problems, 'the page reported problems').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+export const byId = (page, id) => page.getByTestId(id);
+
+/** The numeric data-value of a hook (NaN if absent or not a number). */
+export async function num(page, id) {
+  const v = await byId(page, id).getAttribute('data-value');
+  return v === null || v.trim() === '' ? NaN : Number(v);
+}
+
+/** Wait until the hook's data-value satisfies `pred`; returns the value. */
+export async function waitNum(page, id, pred, { timeout = 60_000, message } = {}) {
+  let last;
+  await expect
+    .poll(async () => {
+      last = await num(page, id);
+      return pred(last);
+    }, { timeout, intervals: [50, 100, 200], message: message || `${id} data-value` })
+    .toBe(true);
+  return last;
+}
+
+export const state = (page) => byId(page, 'status').getAttribute('data-state');
+
+/** Open the lab and wait until the data and the model are ready. */
+export async function openLab(page) {
+  await page.goto('/');
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+}
+
+/**
+ * Play until the epoch counter reaches `epochs`, then Pause and wait for the page to settle
+ * (state "paused", and a test evaluation that is not older than the weights).
+ */
+export async function train(page, epochs = 1) {
+  await byId(page, 'play').click();
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'training');
+  await waitNum(page, 'epoch', (e) => e >= epochs, { timeout: 90_000, message: `epoch reaches ${epochs}` });
+  await byId(page, 'pause').click();
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused');
+  await waitNum(page, 'test-accuracy', (a) => a > 0 && a <= 1, { message: 'test accuracy is shown after training' });
+}
+
+/** The canvas box, scrolled into view (viewport coordinates). */
+async function padBox(page) {
+  const pad = byId(page, 'draw-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  expect(box, 'draw-canvas is visible').not.toBeNull();
+  return box;
+}
+
+/**
+ * Draw strokes with the mouse. Each stroke is a list of points in pad-relative units
+ * (0..1 × 0..1); consecutive points are joined with `steps` intermediate mouse moves.
+ */
+export async function drawStrokes(page, strokes, steps = 4) {
+  const box = await padBox(page);
+  const at = ([u, v]) => [box.x + u * box.width, box.y + v * box.height];
+  for (const stroke of strokes) {
+    const [x0, y0] = at(stroke[0]);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) {
+      const [x, y] = at(p);
+      await page.mouse.move(x, y, { steps });
+    }
+    await page.mouse.up();
+  }
+}
+
+/** The same with touch (CDP touch events: a finger on a phone). */
+export async function touchStrokes(page, strokes, steps = 4) {
+  const box = await padBox(page);
+  const cdp = await page.context().newCDPSession(page);
+  const at = ([u, v]) => ({ x: box.x + u * box.width, y: box.y + v * box.height });
+  for (const stroke of strokes) {
+    let prev = at(stroke[0]);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [prev] });
+    for (const p of stroke.slice(1)) {
+      const next = at(p);
+      for (let i = 1; i <= steps; i++) {
+        const q = { x: prev.x + ((next.x - prev.x) * i) / steps, y: prev.y + ((next.y - prev.y) * i) / steps };
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [q] });
+      }
+      prev = next;
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
+}
+
+/** A handwritten-looking "1": one slightly slanted down-stroke. */
+export const ONE = [[[0.53, 0.17], [0.52, 0.3], [0.505, 0.45], [0.49, 0.6], [0.475, 0.72], [0.465, 0.83]]];
+
+/** A handwritten-looking "0": an upright ellipse, drawn once around and closed. */
+export const ZERO = [
+  Array.from({ length: 49 }, (_, i) => {
+    const t = -Math.PI / 2 + (2 * Math.PI * i) / 48; // start at the top, go round, end at the top
+    return [0.5 + 0.2 * Math.cos(t), 0.5 + 0.31 * Math.sin(t)];
+  }),
+];
+
+/** The ten probabilities (prob-0 … prob-9 data-value). */
+export async function probabilities(page) {
+  const ps = [];
+  for (let k = 0; k < 10; k++) ps.push(await num(page, `prob-${k}`));
+  return ps;
+}
+
+/**
+ * Wait until the page predicts `label`, and check the probability bars agree: finite,
+ * summing to 1, with their largest entry at `label`.
+ */
+export async function expectPrediction(page, label) {
+  await expect(byId(page, 'prediction')).toHaveText(String(label));
+  await expect
+    .poll(async () => {
+      const ps = await probabilities(page);
+      const sum = ps.reduce((s, p) => s + p, 0);
+      const arg = ps.indexOf(Math.max(...ps));
+      return { finite: ps.every(Number.isFinite), sumsToOne: Math.abs(sum - 1) < 1e-3, argmax: arg };
+    }, { message: `prob-0…prob-9 agree with prediction ${label}` })
+    .toEqual({ finite: true, sumsToOne: true, argmax: Number(label) });
+}
