@@ -156,7 +156,8 @@ pub fn to_mnist(ink: &[f32], width: usize, height: usize) -> Result<(Vec<f32>, (
             small[oy * ow + ox] = ws.iter().map(|&(j, w)| tmp[j * ow + ox] * w).sum::<f32>().clamp(0.0, 1.0);
         }
     }
-    // Centre of mass (in pixel-centre coordinates) → the centre of the 28×28 field.
+    // Centre of mass → pixel index (14, 14): where MNIST's digits have it (the mean centre of
+    // mass of the training images is (14.006, 13.997) in row/column index coordinates).
     let (mut mass, mut mx, mut my) = (0.0f64, 0.0f64, 0.0f64);
     for (i, &v) in small.iter().enumerate() {
         let v = f64::from(v);
@@ -167,7 +168,7 @@ pub fn to_mnist(ink: &[f32], width: usize, height: usize) -> Result<(Vec<f32>, (
     if mass <= 0.0 {
         return Err(LabError::EmptyImage);
     }
-    let centre = SIDE as f64 / 2.0 - 0.5;
+    let centre = (SIDE / 2) as f64;
     let off_x = (centre - mx / mass).round() as i64;
     let off_y = (centre - my / mass).round() as i64;
     let mut out = vec![0.0f32; SIDE * SIDE];

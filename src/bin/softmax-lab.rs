@@ -22,6 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Train with minibatch SGD and print one JSON line per epoch.
+    #[command(allow_negative_numbers = true)]
     Train {
         /// mnist or fashion
         #[arg(long, default_value = "mnist")]

@@ -238,11 +238,11 @@ pub fn evaluate<F: Real>(model: &SoftmaxRegression<F>, data: &Dataset, transform
 
 /// Index of the largest entry (the first one on ties; NaN never wins).
 pub fn argmax<F: Real>(v: ArrayView1<F>) -> usize {
-    let mut best = 0;
+    let mut best = (0, F::neg_infinity());
     for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
+        if x > best.1 {
+            best = (i, x);
         }
     }
-    best
+    best.0
 }
