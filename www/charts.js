@@ -1,0 +1,119 @@
+// uPlot wrappers: the training-loss chart and the test loss/accuracy chart. They size
+// themselves to their container and are fed whole (bounded) arrays, at most once per frame.
+
+import uPlot from './vendor/uplot/uPlot.esm.js';
+
+/** Series colours (also used by the CSS legend swatches). */
+export const COLORS = {
+  raw: 'rgba(37, 99, 235, 0.28)',
+  smooth: '#1d4ed8',
+  testLoss: '#c2410c',
+  accuracy: '#15803d',
+  grid: 'rgba(15, 23, 42, 0.08)',
+  axis: '#334155',
+};
+
+const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+function axis(label, extra = {}) {
+  return {
+    label,
+    stroke: COLORS.axis,
+    font: FONT,
+    labelFont: LABEL_FONT,
+    labelSize: 18,
+    grid: { stroke: COLORS.grid, width: 1 },
+    ticks: { stroke: COLORS.grid, width: 1 },
+    ...extra,
+  };
+}
+
+function chartHeight(width) {
+  return Math.round(Math.max(190, Math.min(270, width * 0.46)));
+}
+
+/** Format a step number for the legend. */
+function stepValue(_, v) {
+  return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US');
+}
+
+function fixed(digits, suffix = '') {
+  return (_, v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(digits)}${suffix}`);
+}
+
+/** A chart that follows its container's width. */
+class Chart {
+  constructor(container, opts, empty) {
+    this.container = container;
+    const width = Math.max(240, container.clientWidth);
+    this.plot = new uPlot({ ...opts, width, height: chartHeight(width) }, empty, container);
+    this.observer = new ResizeObserver(() => {
+      const w = Math.max(240, Math.floor(this.container.clientWidth));
+      if (w !== this.plot.width) this.plot.setSize({ width: w, height: chartHeight(w) });
+    });
+    this.observer.observe(container);
+  }
+}
+
+/**
+ * Training loss per step: raw minibatch losses and their exponential moving average.
+ * @param {HTMLElement} container
+ * @returns {{update: (series: import('./series.js').TrainSeries) => void}}
+ */
+export function createTrainChart(container) {
+  const chart = new Chart(
+    container,
+    {
+      class: 'chart',
+      scales: { x: { time: false } },
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+      series: [
+        { label: 'step', value: stepValue },
+        { label: 'minibatch loss', stroke: COLORS.raw, width: 1, value: fixed(3), points: { show: false } },
+        { label: 'smoothed (EMA)', stroke: COLORS.smooth, width: 2.25, value: fixed(3), points: { show: false } },
+      ],
+      axes: [axis('step'), axis('cross-entropy (nats)', { size: 56 })],
+    },
+    [[], [], []],
+  );
+  return {
+    update(series) {
+      chart.plot.setData([series.x, series.raw, series.smooth]);
+    },
+  };
+}
+
+/**
+ * Test-set loss (left axis) and accuracy in % (right axis) at the evaluated steps.
+ * @param {HTMLElement} container
+ * @returns {{update: (series: import('./series.js').TestSeries) => void}}
+ */
+export function createTestChart(container) {
+  const chart = new Chart(
+    container,
+    {
+      class: 'chart',
+      scales: { x: { time: false }, loss: { auto: true }, acc: { auto: true } },
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+      series: [
+        { label: 'step', value: stepValue },
+        { label: 'test loss', scale: 'loss', stroke: COLORS.testLoss, width: 2, value: fixed(3), points: { show: true, size: 5, fill: COLORS.testLoss } },
+        { label: 'test accuracy', scale: 'acc', stroke: COLORS.accuracy, width: 2, value: fixed(2, ' %'), points: { show: true, size: 5, fill: COLORS.accuracy } },
+      ],
+      axes: [
+        axis('step'),
+        axis('cross-entropy (nats)', { scale: 'loss', size: 56, stroke: COLORS.testLoss }),
+        axis('accuracy (%)', { scale: 'acc', side: 1, size: 56, stroke: COLORS.accuracy, grid: { show: false } }),
+      ],
+    },
+    [[], [], []],
+  );
+  return {
+    update(series) {
+      chart.plot.setData([series.x, series.loss, series.accuracy]);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// Wiring only: start the worker and the session, mount the header status and every section,
+// build the table of contents. Each section module exports ID, TITLE and mount(root, session);
+// to add a lecture section, write www/sections/<name>.js and list it in SECTIONS.
+
+import { createLabClient } from './lab.js';
+import { createSession } from './session.js';
+import { mountStatus } from './status.js';
+import { el } from './dom.js';
+import * as train from './sections/train.js';
+import * as draw from './sections/draw.js';
+
+/** The page's sections, in order. */
+const SECTIONS = [train, draw];
+
+const session = createSession(createLabClient(), new URL('.', document.baseURI).href);
+mountStatus(document.getElementById('status-area'), session);
+
+const toc = document.getElementById('toc-list');
+const main = document.getElementById('sections');
+const credits = toc.lastElementChild;
+for (const section of SECTIONS) {
+  const root = el('section', { id: section.ID, class: 'section', 'aria-labelledby': `${section.ID}-title` });
+  main.append(root);
+  section.mount(root, session);
+  const heading = root.querySelector('h2');
+  if (heading) heading.id = `${section.ID}-title`;
+  toc.insertBefore(el('li', {}, el('a', { href: `#${section.ID}` }, section.TITLE)), credits);
+}
+// Sections exist now: honour an anchor in the URL that pointed at one of them.
+if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+
+session.start();

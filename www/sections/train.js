@@ -1,0 +1,316 @@
+// Section "Train": Step / Play / Pause / Reset, live hyperparameters with the formulas they
+// appear in, the data-set picker, progress figures and the two live charts.
+
+import { createTestChart, createTrainChart } from '../charts.js';
+import { el, formatInt, formatLoss, formatPercent, formatRate, NONE, setValue } from '../dom.js';
+import { renderTex, tex } from '../math.js';
+import { DATASET_NAMES } from '../session.js';
+
+/** Section id (URL anchor) and table-of-contents title. */
+export const ID = 'train';
+export const TITLE = 'Train';
+
+const TEX = {
+  model: [
+    String.raw`\hat{\mathbf{y}} = \operatorname{softmax}(\mathbf{x}\mathbf{W} + \mathbf{b}),`,
+    String.raw`\mathbf{W} \in \mathbb{R}^{784 \times 10},\ \mathbf{b} \in \mathbb{R}^{10},`,
+    String.raw`\hat{y}_k = \frac{\exp z_k}{\sum_{k'=1}^{10} \exp z_{k'}}, \quad \mathbf{z} = \mathbf{x}\mathbf{W} + \mathbf{b}`,
+  ],
+  update: String.raw`\mathbf{W} \leftarrow \mathbf{W} - \varepsilon\, \nabla_{\mathbf{W}} f_{\mathrm{CE}}, \qquad \mathbf{b} \leftarrow \mathbf{b} - \varepsilon\, \nabla_{\mathbf{b}} f_{\mathrm{CE}}`,
+  gradW: String.raw`\nabla_{\mathbf{W}} f_{\mathrm{CE}} = \tfrac{1}{n}\, \mathbf{X}^{\top} (\hat{\mathbf{Y}} - \mathbf{Y}) + 2\alpha \mathbf{W}`,
+  gradB: String.raw`\nabla_{\mathbf{b}} f_{\mathrm{CE}} = \tfrac{1}{n} \textstyle\sum_{i=1}^{n} (\hat{\mathbf{y}}_i - \mathbf{y}_i)`,
+  loss: String.raw`f_{\mathrm{CE}} = -\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{10} y_{ik} \log \hat{y}_{ik} \;+\; \alpha \lVert \mathbf{W} \rVert^2`,
+};
+
+/** The input-standardisation formula with the data set's actual μ and σ. */
+function transformTex(t) {
+  return String.raw`x_j = \frac{\mathrm{pixel}_j / 255 - \mu}{\sigma}, \quad \mu = ${t.mean.toFixed(4)},\ \sigma = ${t.std.toFixed(4)}`;
+}
+
+function field({ id, testid, label, hint, math, note }) {
+  const input = el('input', { id, testid, type: 'number', step: 'any', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': `${id}-error ${id}-note` });
+  const error = el('p', { id: `${id}-error`, class: 'field-error', role: 'alert', 'aria-live': 'polite' });
+  const node = el(
+    'div',
+    { class: 'field' },
+    el('div', { class: 'field-row' }, el('label', { for: id }, label, hint ? el('span', { class: 'field-hint' }, hint) : null), input),
+    error,
+    el('div', { class: 'field-math' }, ...math.map((m) => tex(m, { display: true }))),
+    el('p', { id: `${id}-note`, class: 'field-note' }, ...note),
+  );
+  return { node, input, error };
+}
+
+function stat(testid, label) {
+  const value = el('dd', { testid, class: 'stat-value', data: { value: '0' } }, NONE);
+  const sub = el('span', { class: 'stat-sub' });
+  return { node: el('div', { class: 'stat' }, el('dt', {}, label), value, sub), value, sub };
+}
+
+/**
+ * Build the section and wire it to the session.
+ * @param {HTMLElement} root the <section> element
+ * @param {import('../session.js').Session} session
+ */
+export function mount(root, session) {
+  const s = session.state;
+
+  // --- Toolbar: training buttons and export -------------------------------------------------
+  const buttons = {
+    step: el('button', { type: 'button', testid: 'step', class: 'btn', title: 'One SGD update on the next minibatch' }, 'Step'),
+    play: el('button', { type: 'button', testid: 'play', class: 'btn btn-primary', title: 'Train continuously in the background' }, '▶ Play'),
+    pause: el('button', { type: 'button', testid: 'pause', class: 'btn', title: 'Stop training' }, '❚❚ Pause'),
+    reset: el('button', { type: 'button', testid: 'reset', class: 'btn', title: 'New random weights and shuffling from the seed' }, '↺ Reset'),
+    exportWeights: el('button', { type: 'button', testid: 'export-weights', class: 'btn btn-ghost', title: 'Download W, b, μ, σ and the test figures as JSON' }, 'Export weights'),
+  };
+  const refusal = el('p', { class: 'toolbar-note', role: 'status' });
+  buttons.step.addEventListener('click', () => session.step());
+  buttons.play.addEventListener('click', () => session.play());
+  buttons.pause.addEventListener('click', () => session.pause());
+  buttons.reset.addEventListener('click', () => session.reset());
+  buttons.exportWeights.addEventListener('click', async () => {
+    buttons.exportWeights.disabled = true;
+    try {
+      const { json, filename } = await session.exportWeights();
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      const a = el('a', { href: url, download: filename, class: 'visually-hidden' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      session.fail(`Export failed: ${e.message}`);
+    } finally {
+      session.invalidate('controls');
+    }
+  });
+
+  // --- Figures ------------------------------------------------------------------------------------
+  const stats = {
+    step: stat('step-count', 'Step'),
+    epoch: stat('epoch', 'Epochs'),
+    seen: stat('examples-seen', 'Examples seen'),
+    rate: stat('examples-per-sec', 'Examples / s'),
+    trainLoss: stat('train-loss', 'Train loss'),
+    testLoss: stat('test-loss', 'Test loss'),
+    testAcc: stat('test-accuracy', 'Test accuracy'),
+  };
+
+  // --- Hyperparameters -------------------------------------------------------------------------
+  const select = el(
+    'select',
+    { id: 'dataset', testid: 'dataset', 'aria-describedby': 'dataset-note' },
+    el('option', { value: 'mnist' }, 'MNIST digits'),
+    el('option', { value: 'fashion' }, 'Fashion-MNIST'),
+  );
+  const datasetNote = el('p', { id: 'dataset-note', class: 'field-note' });
+  const transformMath = el('div', { class: 'math math-display' });
+  select.addEventListener('change', () => session.loadDataset(select.value));
+
+  const fields = {
+    learningRate: field({
+      id: 'lr',
+      testid: 'lr',
+      label: 'Learning rate ',
+      hint: 'ε',
+      math: [TEX.update],
+      note: ['Changes apply at the next step, without a reset.'],
+    }),
+    batchSize: field({
+      id: 'batch-size',
+      testid: 'batch-size',
+      label: 'Batch size ',
+      hint: 'n',
+      math: [TEX.gradW, TEX.gradB],
+      note: ['Each step uses the next n training images (X is n × 784, Y one-hot n × 10); the order is reshuffled every epoch.'],
+    }),
+    l2: field({
+      id: 'l2',
+      testid: 'l2',
+      label: 'L2 strength ',
+      hint: 'α',
+      math: [TEX.loss],
+      note: ['The bias b is not penalised. The curves show the cross-entropy term alone, without α‖W‖².'],
+    }),
+    seed: field({
+      id: 'seed',
+      testid: 'seed',
+      label: 'Seed',
+      math: [],
+      note: ['Used by Reset (and when switching data set): initial W ~ 𝒩(0, 0.01²), b = 0, and the shuffling order. Same seed, same run.'],
+    }),
+  };
+  fields.seed.input.step = '1';
+  fields.seed.input.inputMode = 'numeric';
+  for (const [name, f] of Object.entries(fields)) {
+    const read = () => session.updateHyper({ [name]: f.input.value.trim() === '' ? NaN : Number(f.input.value) });
+    f.input.addEventListener('input', read);
+    f.input.addEventListener('change', read);
+  }
+
+  // --- Charts --------------------------------------------------------------------------------------
+  const trainEmpty = el('p', { class: 'chart-empty' }, 'No steps yet: press Step or ▶ Play.');
+  const trainBox = el('div', { class: 'chart-box' }, trainEmpty);
+  const testBox = el('div', { class: 'chart-box' });
+  const trainCaption = el('figcaption', {});
+  const testCaption = el('figcaption', {});
+
+  root.append(
+    el(
+      'header',
+      { class: 'section-head' },
+      el('h2', {}, 'Train softmax regression'),
+      el(
+        'p',
+        { class: 'lede' },
+        'Minibatch stochastic gradient descent on the 60,000 training images, running in a background thread of your browser. ',
+        'Change the learning rate, batch size or α while it runs: the next step uses them.',
+      ),
+      el('div', { class: 'model-formula' }, ...TEX.model.map((m) => tex(m, { display: true }))),
+    ),
+    el(
+      'div',
+      { class: 'toolbar', role: 'group', 'aria-label': 'Training controls' },
+      el('div', { class: 'toolbar-buttons' }, buttons.step, buttons.play, buttons.pause, buttons.reset),
+      buttons.exportWeights,
+    ),
+    refusal,
+    el('dl', { class: 'stats' }, ...Object.values(stats).map((x) => x.node)),
+    el(
+      'div',
+      { class: 'train-grid' },
+      el(
+        'form',
+        { class: 'card hyper', 'aria-label': 'Data and hyperparameters', on: { submit: (e) => e.preventDefault() } },
+        el('h3', {}, 'Data & hyperparameters'),
+        el(
+          'div',
+          { class: 'field' },
+          el('div', { class: 'field-row' }, el('label', { for: 'dataset' }, 'Data set'), select),
+          el('div', { class: 'field-math' }, transformMath),
+          datasetNote,
+        ),
+        fields.learningRate.node,
+        fields.batchSize.node,
+        fields.l2.node,
+        fields.seed.node,
+      ),
+      el(
+        'div',
+        { class: 'charts' },
+        el('figure', { class: 'card chart-card' }, el('h3', {}, 'Training loss per step'), trainBox, trainCaption),
+        el('figure', { class: 'card chart-card' }, el('h3', {}, 'Test set: loss and accuracy'), testBox, testCaption),
+      ),
+    ),
+  );
+
+  const trainChart = createTrainChart(trainBox);
+  const testChart = createTestChart(testBox);
+
+  // --- Rendering (at most once per animation frame) --------------------------------------------
+  function renderControls() {
+    const loaded = !s.busy && s.generation > 0;
+    const canTrain = session.canTrain();
+    buttons.step.disabled = !canTrain || s.playing;
+    buttons.play.disabled = !canTrain || s.playing;
+    buttons.pause.disabled = !s.playing;
+    buttons.reset.disabled = !loaded || Boolean(s.errors.seed);
+    buttons.exportWeights.disabled = !loaded;
+    select.disabled = s.busy;
+    let why = '';
+    if (loaded && !canTrain) why = 'Fix the marked hyperparameter to train (training would use the last valid value).';
+    else if (loaded && s.errors.seed) why = 'Fix the seed to reset.';
+    else if (s.playing && (s.errors.learningRate || s.errors.batchSize || s.errors.l2)) why = 'Training continues with the last valid value of the marked field.';
+    setValue(refusal, why);
+    for (const name of ['mnist', 'fashion']) {
+      const option = select.querySelector(`option[value="${name}"]`);
+      const { available, reason } = session.datasetAvailability(name);
+      option.disabled = !available && reason !== 'loading';
+      option.textContent = `${name === 'mnist' ? 'MNIST digits' : 'Fashion-MNIST'}${option.disabled ? ' (unavailable)' : ''}`;
+      option.title = option.disabled ? reason : '';
+    }
+    if (!s.busy && select.value !== s.dataset) select.value = s.dataset;
+    renderDatasetNote();
+  }
+
+  function renderDatasetNote() {
+    const parts = [];
+    const fashion = session.datasetAvailability('fashion');
+    if (s.manifest && !fashion.available) parts.push(`Fashion-MNIST is unavailable: ${fashion.reason}. `);
+    parts.push('Inputs are standardised with the training set’s mean and standard deviation.');
+    setValue(datasetNote, parts.join(''));
+  }
+
+  function renderHyper() {
+    for (const [name, f] of Object.entries(fields)) {
+      const error = s.errors[name];
+      f.input.setAttribute('aria-invalid', error ? 'true' : 'false');
+      f.node.classList.toggle('invalid', Boolean(error));
+      setValue(f.error, error ? `${error[0].toUpperCase()}${error.slice(1)}.` : '');
+    }
+  }
+
+  function renderProgress() {
+    const p = s.progress;
+    setValue(stats.step.value, formatInt(p.step), p.step);
+    setValue(stats.epoch.value, p.epochs_fraction.toFixed(2), p.epochs_fraction);
+    setValue(stats.epoch.sub, `${formatInt(p.epoch)} full pass${p.epoch === 1 ? '' : 'es'} over the training set`);
+    setValue(stats.seen.value, formatInt(p.examples_seen), p.examples_seen);
+    setValue(stats.seen.sub, s.trainSize ? `of ${formatInt(s.trainSize)} per epoch` : '');
+    setValue(stats.rate.value, formatRate(s.rate), Math.round(s.rate));
+    setValue(stats.rate.sub, s.rate > 0 ? (s.playing ? 'while playing' : 'last run') : 'measured while playing');
+  }
+
+  function renderTrain() {
+    const t = s.train;
+    const smooth = t.smoothed;
+    setValue(stats.trainLoss.value, formatLoss(smooth), Number.isFinite(smooth) ? smooth : '');
+    setValue(stats.trainLoss.sub, Number.isFinite(t.last) ? `smoothed · last batch ${formatLoss(t.last)}` : 'no step yet');
+    trainChart.update(t);
+    trainEmpty.hidden = t.x.length > 0;
+    setValue(
+      trainCaption,
+      `Thin line: cross-entropy of each minibatch before its update. Thick line: exponential moving average (β = 0.95).${t.stride > 1 ? ` Long run: showing every ${t.stride}th step.` : ''}`,
+    );
+  }
+
+  function renderTest() {
+    const e = s.evaluation;
+    const stale = e && e.step !== s.progress.step;
+    setValue(stats.testLoss.value, e ? formatLoss(e.loss) : NONE, e ? e.loss : '');
+    setValue(stats.testAcc.value, e ? formatPercent(e.accuracy) : NONE, e ? e.accuracy : '');
+    const at = e ? `on ${formatInt(e.count)} images at step ${formatInt(e.step)}` : 'not evaluated yet';
+    setValue(stats.testLoss.sub, at);
+    setValue(stats.testAcc.sub, at);
+    stats.testLoss.node.classList.toggle('stale', Boolean(stale));
+    stats.testAcc.node.classList.toggle('stale', Boolean(stale));
+    testChart.update(s.test);
+    setValue(
+      testCaption,
+      `All ${s.testSize ? formatInt(s.testSize) : '10,000'} test images, evaluated at Reset, every 100 steps while playing (at most about three times a second), and after stepping or pausing.`,
+    );
+  }
+
+  session.on('frame', (changes) => {
+    if (changes.has('controls') || changes.has('status') || changes.has('dataset') || changes.has('load')) renderControls();
+    if (changes.has('hyper')) renderHyper();
+    if (changes.has('progress')) renderProgress();
+    if (changes.has('train')) renderTrain();
+    if (changes.has('test') || changes.has('progress')) renderTest();
+  });
+
+  session.on('hyper', (detail) => {
+    // Fill the form from the state only when the session says so (defaults): never overwrite typing.
+    if (!detail.fill) return;
+    for (const [name, f] of Object.entries(fields)) f.input.value = String(s.input[name]);
+  });
+
+  session.on('dataset', () => {
+    if (s.transform) renderTex(transformMath, transformTex(s.transform), true);
+  });
+
+  renderControls();
+  renderProgress();
+  renderTrain();
+  renderTest();
+}

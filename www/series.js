@@ -1,0 +1,105 @@
+// Bounded chart data. Pure (no DOM, no worker): the session feeds it, charts.js draws it.
+//
+// Long runs are thinned by keeping only steps that are multiples of a stride that doubles
+// whenever the buffer is full, so every point shown is a real value at a real step.
+
+/** Most points kept per series before the stride doubles. */
+export const MAX_POINTS = 2000;
+/** Factor of the exponential moving average of the minibatch losses (about 20 steps). */
+export const EMA_BETA = 0.95;
+
+/** Minibatch training losses, raw and exponentially smoothed (bias-corrected as in Adam). */
+export class TrainSeries {
+  constructor() {
+    this.clear();
+  }
+
+  /** Forget everything (after Reset or a data-set switch). */
+  clear() {
+    this.x = [];
+    this.raw = [];
+    this.smooth = [];
+    this.stride = 1;
+    this.ema = 0;
+    this.emaWeight = 0;
+    this.last = NaN;
+    this.lastStep = 0;
+  }
+
+  /** The smoothed loss at the latest step (NaN before any step). */
+  get smoothed() {
+    return this.emaWeight > 0 ? this.ema / this.emaWeight : NaN;
+  }
+
+  /**
+   * Append consecutive minibatch losses; the last one belongs to step `lastStep`.
+   * Non-finite values are skipped (never plotted).
+   * @param {Float32Array|number[]} losses
+   * @param {number} lastStep
+   */
+  append(losses, lastStep) {
+    const first = lastStep - losses.length + 1;
+    for (let i = 0; i < losses.length; i++) {
+      const loss = losses[i];
+      if (!Number.isFinite(loss)) continue;
+      const step = first + i;
+      this.ema = EMA_BETA * this.ema + (1 - EMA_BETA) * loss;
+      this.emaWeight = EMA_BETA * this.emaWeight + (1 - EMA_BETA);
+      this.last = loss;
+      this.lastStep = step;
+      if (step % this.stride === 0) {
+        this.x.push(step);
+        this.raw.push(loss);
+        this.smooth.push(this.smoothed);
+        if (this.x.length > MAX_POINTS) this.thin();
+      }
+    }
+  }
+
+  thin() {
+    this.stride *= 2;
+    const keep = (_, i) => this.x[i] % this.stride === 0;
+    this.raw = this.raw.filter(keep);
+    this.smooth = this.smooth.filter(keep);
+    this.x = this.x.filter((s) => s % this.stride === 0);
+  }
+}
+
+/** Test-set evaluations: loss and accuracy at the steps where they were computed. */
+export class TestSeries {
+  constructor() {
+    this.clear();
+  }
+
+  /** Forget everything. */
+  clear() {
+    this.x = [];
+    this.loss = [];
+    this.accuracy = [];
+  }
+
+  /**
+   * Add (or replace, for the same step) one evaluation. Non-finite values are skipped.
+   * @param {{step: number, loss: number, accuracy: number}} e
+   */
+  add(e) {
+    if (!Number.isFinite(e.loss) || !Number.isFinite(e.accuracy)) return;
+    const n = this.x.length;
+    if (n > 0 && this.x[n - 1] === e.step) {
+      this.loss[n - 1] = e.loss;
+      this.accuracy[n - 1] = e.accuracy * 100;
+      return;
+    }
+    if (n > 0 && this.x[n - 1] > e.step) return; // out of order: belongs to an older run
+    this.x.push(e.step);
+    this.loss.push(e.loss);
+    this.accuracy.push(e.accuracy * 100);
+    if (this.x.length > MAX_POINTS) {
+      // Drop every other point but keep the first and the newest.
+      const keep = (_, i) => i === 0 || i === this.x.length - 1 || i % 2 === 0;
+      this.loss = this.loss.filter(keep);
+      this.accuracy = this.accuracy.filter(keep);
+      this.x = this.x.filter(keep);
+    }
+  }
+}

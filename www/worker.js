@@ -1,0 +1,301 @@
+// The module Worker that owns the wasm `Data` and `Lab`. The page never holds the model.
+//
+// Protocol (see lab.js for the client):
+//   page → worker   {id, type, ...payload}
+//   worker → page   {id, ok: true, result} | {id, ok: false, error}        (one reply per request)
+//                   {type: 'load-progress', loaded, total, fromCache}      (unsolicited, while loading)
+//                   {type: 'progress', generation, losses, progress, rate, evaluation|null}
+//                                                                         (unsolicited, while playing)
+//                   {type: 'stopped', generation, reason, message, progress}  (play loop ended by itself)
+// Requests are handled in order; the play loop runs in time-budgeted chunks and yields between
+// them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
+
+import init, { Data, Lab, checkHyperparameters, defaults, prepareImage } from './pkg/softmax_lab.js';
+import { fetchDataset } from './data.js';
+
+/** Time budget of one chunk of training steps before the worker reports and yields. */
+const CHUNK_MS = 30;
+/** While playing, the test set is evaluated at multiples of this many steps… */
+const EVAL_EVERY_STEPS = 100;
+/** …but not more often than this (evaluating 10 000 images costs about as much as 100 steps)… */
+const EVAL_MIN_GAP_MS = 300;
+/** …and at least this often if steps are slow (huge batches). */
+const EVAL_MAX_GAP_MS = 3000;
+/** Window over which examples per second are measured. */
+const RATE_WINDOW_MS = 1000;
+
+/** Everything the worker holds. */
+const state = {
+  wasmReady: null,
+  data: null,
+  lab: null,
+  generation: 0,
+  playing: false,
+  lastEval: null,
+  lastEvalTime: 0,
+  msPerStep: 1,
+  rateSamples: [],
+  rate: 0,
+};
+
+const tick = new MessageChannel();
+tick.port1.onmessage = () => runChunk();
+
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+function errorMessage(e) {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function requireLab() {
+  if (!state.lab) throw new Error('no data set is loaded yet');
+  return state.lab;
+}
+
+/** Evaluate the full test set and remember the result with the step it belongs to. */
+function evaluateNow() {
+  const lab = requireLab();
+  const m = lab.evaluate();
+  const p = lab.progress();
+  state.lastEval = { loss: m.loss, accuracy: m.accuracy, count: m.count, step: p.step, generation: state.generation };
+  state.lastEvalTime = performance.now();
+  return state.lastEval;
+}
+
+function currentEval() {
+  const p = requireLab().progress();
+  const e = state.lastEval;
+  return e && e.generation === state.generation && e.step === p.step ? e : evaluateNow();
+}
+
+function measureRate(examplesSeen) {
+  const now = performance.now();
+  const s = state.rateSamples;
+  s.push({ t: now, n: examplesSeen });
+  while (s.length > 2 && now - s[1].t >= RATE_WINDOW_MS) s.shift();
+  const first = s[0];
+  if (now - first.t > 0 && s.length > 1) state.rate = ((examplesSeen - first.n) * 1000) / (now - first.t);
+  return state.rate;
+}
+
+function stop(reason, message) {
+  state.playing = false;
+  post({ type: 'stopped', generation: state.generation, reason, message, progress: state.lab.progress() });
+}
+
+/** One chunk of continuous training: steps for about CHUNK_MS, then report and yield. */
+function runChunk() {
+  if (!state.playing || !state.lab) return;
+  const lab = state.lab;
+  const start = performance.now();
+  const parts = [];
+  let count = 0;
+  let evaluation = null;
+  let divergence = null;
+  let step = lab.progress().step;
+  while (true) {
+    const elapsed = performance.now() - start;
+    const remaining = CHUNK_MS - elapsed;
+    if (remaining <= 0) break;
+    const toBoundary = EVAL_EVERY_STEPS - (step % EVAL_EVERY_STEPS);
+    const n = Math.max(1, Math.min(toBoundary, Math.floor(remaining / state.msPerStep)));
+    const t0 = performance.now();
+    const losses = lab.train(n);
+    const dt = performance.now() - t0;
+    if (losses.length > 0) {
+      state.msPerStep = 0.7 * state.msPerStep + (0.3 * dt) / losses.length;
+      parts.push(losses);
+      count += losses.length;
+      step += losses.length;
+    }
+    divergence = lab.takeDivergence();
+    if (divergence) break;
+    const now = performance.now();
+    const sinceEval = now - state.lastEvalTime;
+    if ((step % EVAL_EVERY_STEPS === 0 && sinceEval >= EVAL_MIN_GAP_MS) || sinceEval >= EVAL_MAX_GAP_MS) {
+      evaluation = evaluateNow();
+      break;
+    }
+  }
+  const losses = new Float32Array(count);
+  let offset = 0;
+  for (const part of parts) {
+    losses.set(part, offset);
+    offset += part.length;
+  }
+  const progress = lab.progress();
+  const rate = measureRate(progress.examples_seen);
+  post({ type: 'progress', generation: state.generation, losses, progress, rate, evaluation }, [losses.buffer]);
+  if (divergence) {
+    stop('diverged', divergence);
+    return;
+  }
+  tick.port2.postMessage(null);
+}
+
+/** Request handlers: each returns the result (or throws); transfers go in `result.transfer`. */
+const HANDLERS = {
+  async init() {
+    await state.wasmReady;
+    return { defaults: defaults() };
+  },
+
+  async load({ baseUrl, dataset, entry, hyper, seed }) {
+    await state.wasmReady;
+    state.playing = false;
+    const { buffers, fromCache } = await fetchDataset(baseUrl, dataset, entry, (p) => post({ type: 'load-progress', ...p }));
+    post({ type: 'load-progress', phase: 'parse', loaded: 1, total: 1, fromCache });
+    // Free the previous data set first: wasm memory never shrinks, so this lets it be reused.
+    if (state.lab) state.lab.free();
+    if (state.data) state.data.free();
+    state.lab = null;
+    state.data = null;
+    const data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
+    let lab;
+    let usedDefaults = false;
+    try {
+      lab = new Lab(data, hyper.learningRate, hyper.batchSize, hyper.l2, seed);
+    } catch {
+      // The page passes its last valid values; should they not fit this data set, use the defaults.
+      const d = defaults();
+      lab = new Lab(data, d.learning_rate, d.batch_size, d.l2, d.seed);
+      usedDefaults = true;
+    }
+    state.data = data;
+    state.lab = lab;
+    state.generation += 1;
+    state.rateSamples = [];
+    state.rate = 0;
+    const evaluation = evaluateNow();
+    return {
+      dataset: data.dataset(),
+      trainSize: data.trainSize(),
+      testSize: data.testSize(),
+      classNames: data.classNames(),
+      transform: lab.transform(),
+      progress: lab.progress(),
+      generation: state.generation,
+      evaluation,
+      fromCache,
+      usedDefaults,
+    };
+  },
+
+  async validate({ learningRate, batchSize, l2, seed }) {
+    await state.wasmReady;
+    const d = defaults();
+    const n = state.data ? state.data.trainSize() : 60000;
+    const check = (lr, b, a, s) => {
+      try {
+        checkHyperparameters(lr, b, a, s, n);
+        return null;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    };
+    return {
+      learningRate: check(learningRate, d.batch_size, d.l2, d.seed),
+      batchSize: check(d.learning_rate, batchSize, d.l2, d.seed),
+      l2: check(d.learning_rate, d.batch_size, l2, d.seed),
+      seed: check(d.learning_rate, d.batch_size, d.l2, seed),
+    };
+  },
+
+  setHyperparameters({ learningRate, batchSize, l2 }) {
+    requireLab().setHyperparameters(learningRate, batchSize, l2);
+    return null;
+  },
+
+  step({ count }) {
+    const lab = requireLab();
+    const losses = lab.train(count);
+    const divergence = lab.takeDivergence() || null;
+    return { losses, progress: lab.progress(), generation: state.generation, divergence, transfer: [losses.buffer] };
+  },
+
+  play() {
+    requireLab();
+    if (!state.playing) {
+      state.playing = true;
+      state.rateSamples = [];
+      tick.port2.postMessage(null);
+    }
+    return { generation: state.generation };
+  },
+
+  pause() {
+    const lab = requireLab();
+    state.playing = false;
+    return { progress: lab.progress(), generation: state.generation };
+  },
+
+  reset({ seed }) {
+    const lab = requireLab();
+    lab.reset(seed);
+    state.generation += 1;
+    state.rateSamples = [];
+    state.rate = 0;
+    const evaluation = evaluateNow();
+    return { progress: lab.progress(), generation: state.generation, evaluation };
+  },
+
+  evaluate() {
+    return { evaluation: currentEval(), generation: state.generation };
+  },
+
+  predict({ rgba, width, height, background }) {
+    const lab = requireLab();
+    let prepared;
+    try {
+      prepared = prepareImage(new Uint8Array(rgba), width, height, background);
+    } catch (e) {
+      const message = errorMessage(e);
+      if (/no digit/i.test(message)) return { empty: true, message };
+      throw e;
+    }
+    const pixels = new Float32Array(prepared.pixels);
+    const probs = lab.predict(pixels);
+    return {
+      empty: false,
+      pixels,
+      probs,
+      bbox: prepared.bbox,
+      lightBackground: prepared.light_background,
+      step: lab.progress().step,
+      transfer: [pixels.buffer, probs.buffer],
+    };
+  },
+
+  predictPixels({ pixels }) {
+    const lab = requireLab();
+    const probs = lab.predict(pixels);
+    return { probs, step: lab.progress().step, transfer: [probs.buffer] };
+  },
+
+  exportWeights() {
+    const lab = requireLab();
+    const evaluation = currentEval();
+    const json = lab.exportWeights(evaluation.loss, evaluation.accuracy, evaluation.count);
+    return { json, evaluation, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
+  },
+};
+
+self.onmessage = async (event) => {
+  const { id, type, ...payload } = event.data;
+  const handler = HANDLERS[type];
+  try {
+    if (!handler) throw new Error(`unknown request "${type}"`);
+    const result = await handler(payload);
+    const transfer = (result && result.transfer) || [];
+    if (result && result.transfer) delete result.transfer;
+    post({ id, ok: true, result }, transfer);
+  } catch (e) {
+    post({ id, ok: false, error: errorMessage(e) });
+  }
+};
+
+state.wasmReady = init().then(() => undefined);
+state.wasmReady.catch((e) => post({ type: 'fatal', error: `the WebAssembly module failed to load: ${errorMessage(e)}` }));
