@@ -40,11 +40,14 @@ test('Step lowers the training loss over 50 steps', async ({ page }) => {
     await waitNum(page, 'step-count', (s) => s === i, { timeout: 10_000, message: `step-count reaches ${i}` });
     losses.push(await waitNum(page, 'train-loss', Number.isFinite, { timeout: 10_000 }));
   }
-  // The model starts at zero weights, so the first minibatch's loss is ln 10 (uniform softmax).
-  expect(losses[0]).toBeCloseTo(Math.log(10), 2);
+  // The model starts from small random weights (W ~ N(0, 0.01²), b = 0), so the first
+  // minibatch's loss is close to ln 10 ≈ 2.303, the loss of a uniform guess.
+  expect(Math.abs(losses[0] - Math.log(10))).toBeLessThan(0.15);
   const first = mean(losses.slice(0, 5));
   const last = mean(losses.slice(-5));
-  test.info().annotations.push({ type: 'losses', description: `first 5: ${first.toFixed(3)}, last 5: ${last.toFixed(3)}, final ${losses[49].toFixed(3)}` });
+  const summary = `first 5: ${first.toFixed(3)}, last 5: ${last.toFixed(3)}, first ${losses[0].toFixed(3)}, final ${losses[49].toFixed(3)}`;
+  test.info().annotations.push({ type: 'losses', description: summary });
+  if (process.env.E2E_VERBOSE) console.log(summary);
   expect(last).toBeLessThan(0.6 * first);
   expect(losses[49]).toBeLessThan(losses[0] - 0.8);
   // The counters agree with 50 minibatches of the chosen size.

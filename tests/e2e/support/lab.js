@@ -98,9 +98,10 @@ async function padBox(page) {
 
 /**
  * Draw strokes with the mouse. Each stroke is a list of points in pad-relative units
- * (0..1 × 0..1); consecutive points are joined with `steps` intermediate mouse moves.
+ * (0..1 × 0..1); consecutive points are joined with `steps` mouse moves (each move costs the
+ * browser about a frame, so strokes carry about as many points as a real mouse reports).
  */
-export async function drawStrokes(page, strokes, steps = 4) {
+export async function drawStrokes(page, strokes, steps = 1) {
   const box = await padBox(page);
   const at = ([u, v]) => [box.x + u * box.width, box.y + v * box.height];
   for (const stroke of strokes) {
@@ -116,7 +117,7 @@ export async function drawStrokes(page, strokes, steps = 4) {
 }
 
 /** The same with touch (CDP touch events: a finger on a phone). */
-export async function touchStrokes(page, strokes, steps = 4) {
+export async function touchStrokes(page, strokes, steps = 1) {
   const box = await padBox(page);
   const cdp = await page.context().newCDPSession(page);
   const at = ([u, v]) => ({ x: box.x + u * box.width, y: box.y + v * box.height });
@@ -136,13 +137,13 @@ export async function touchStrokes(page, strokes, steps = 4) {
   await cdp.detach();
 }
 
-/** A handwritten-looking "1": one slightly slanted down-stroke. */
-export const ONE = [[[0.53, 0.17], [0.52, 0.3], [0.505, 0.45], [0.49, 0.6], [0.475, 0.72], [0.465, 0.83]]];
+/** A handwritten-looking "1": one slightly slanted down-stroke (20 points). */
+export const ONE = [Array.from({ length: 20 }, (_, i) => [0.53 - (0.065 * i) / 19, 0.17 + (0.66 * i) / 19])];
 
-/** A handwritten-looking "0": an upright ellipse, drawn once around and closed. */
+/** A handwritten-looking "0": an upright ellipse, drawn once around and closed (37 points). */
 export const ZERO = [
-  Array.from({ length: 49 }, (_, i) => {
-    const t = -Math.PI / 2 + (2 * Math.PI * i) / 48; // start at the top, go round, end at the top
+  Array.from({ length: 37 }, (_, i) => {
+    const t = -Math.PI / 2 + (2 * Math.PI * i) / 36; // start at the top, go round, end at the top
     return [0.5 + 0.2 * Math.cos(t), 0.5 + 0.31 * Math.sin(t)];
   }),
 ];
