@@ -25,12 +25,22 @@ function axis(label, extra = {}) {
     labelSize: 18,
     grid: { stroke: COLORS.grid, width: 1 },
     ticks: { stroke: COLORS.grid, width: 1 },
+    values: ticks,
     ...extra,
   };
 }
 
+/** Tick labels that stay short for huge values (a diverging run reaches 1e+35). */
+function ticks(_, splits) {
+  return splits.map((v) => {
+    if (v === null || v === undefined) return '';
+    if (v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-4)) return v.toExponential(0);
+    return v.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  });
+}
+
 function chartHeight(width) {
-  return Math.round(Math.max(190, Math.min(270, width * 0.46)));
+  return Math.round(Math.max(200, Math.min(280, width * 0.62)));
 }
 
 /** Format a step number for the legend. */
@@ -39,7 +49,10 @@ function stepValue(_, v) {
 }
 
 function fixed(digits, suffix = '') {
-  return (_, v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(digits)}${suffix}`);
+  return (_, v) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+    return Math.abs(v) >= 1e5 ? `${v.toExponential(2)}${suffix}` : `${v.toFixed(digits)}${suffix}`;
+  };
 }
 
 /** A chart that follows its container's width. */

@@ -104,7 +104,7 @@ export class LabClient {
     return this.request('play');
   }
 
-  /** Stop continuous training; resolves with `{progress, generation}`. */
+  /** Stop continuous training; resolves with `{progress, generation, evaluation}` (evaluated where it stopped). */
   pause() {
     return this.request('pause');
   }

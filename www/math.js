@@ -1,24 +1,54 @@
 // Formulas typeset with the vendored KaTeX, loaded lazily so the page paints before the 600 kB
-// module is parsed. Until then (or if it fails) the TeX source is shown as plain text.
+// module is parsed. Formulas are typeset a few at a time (about one frame's worth of work per
+// task) so a page full of them never blocks input. Until then the space is reserved; if KaTeX
+// fails to load, the TeX source is shown as plain text.
 
 import { el } from './dom.js';
 
 /** Where the vendored KaTeX module lives (relative to this file). */
 const KATEX_URL = new URL('./vendor/katex/katex.mjs', import.meta.url).href;
+/** Typesetting work per task before yielding to the browser. */
+const BUDGET_MS = 8;
 
-const loader = { promise: null };
+/** Loader and queue of formulas waiting to be typeset. */
+const typesetter = { katex: null, loading: null, queue: [], scheduled: false };
 
 function loadKatex() {
-  loader.promise ??= import(KATEX_URL).then((m) => m.default);
-  return loader.promise;
+  typesetter.loading ??= import(KATEX_URL).then((m) => {
+    typesetter.katex = m.default;
+    return m.default;
+  });
+  return typesetter.loading;
+}
+
+function schedule() {
+  if (typesetter.scheduled) return;
+  typesetter.scheduled = true;
+  setTimeout(drain, 0);
+}
+
+function drain() {
+  typesetter.scheduled = false;
+  const start = performance.now();
+  while (typesetter.queue.length && performance.now() - start < BUDGET_MS) {
+    const { node, tex, display } = typesetter.queue.shift();
+    if (node.dataset.tex !== tex) continue; // replaced meanwhile
+    try {
+      typesetter.katex.render(tex, node, { displayMode: display, throwOnError: false, output: 'htmlAndMathml' });
+    } catch {
+      node.textContent = tex;
+    }
+    delete node.dataset.pending;
+  }
+  if (typesetter.queue.length) schedule();
 }
 
 /**
- * Typeset `tex` into `node` (replacing its content).
+ * Typeset `tex` into `node` (replacing its content) as soon as KaTeX is loaded.
  * @param {HTMLElement} node
  * @param {string} tex
- * @param {boolean} [display] display style (own line, centred)
- * @returns {Promise<void>}
+ * @param {boolean} [display] display style (own line)
+ * @returns {Promise<void>} resolves when queued (not necessarily typeset yet)
  */
 export async function renderTex(node, tex, display = false) {
   node.dataset.tex = tex;
@@ -27,13 +57,14 @@ export async function renderTex(node, tex, display = false) {
     node.dataset.pending = ''; // hidden by style.css until typeset
   }
   try {
-    const katex = await loadKatex();
-    if (node.dataset.tex !== tex) return; // replaced meanwhile
-    katex.render(tex, node, { displayMode: display, throwOnError: false, output: 'htmlAndMathml' });
+    await loadKatex();
   } catch {
     node.textContent = tex; // KaTeX failed to load: the TeX source is still readable
+    delete node.dataset.pending;
+    return;
   }
-  delete node.dataset.pending;
+  typesetter.queue.push({ node, tex, display });
+  schedule();
 }
 
 /**

@@ -58,10 +58,11 @@ export class TrainSeries {
 
   thin() {
     this.stride *= 2;
-    const keep = (_, i) => this.x[i] % this.stride === 0;
+    // Keep the first step (where the curve starts) and the multiples of the new stride.
+    const keep = (_, i) => i === 0 || this.x[i] % this.stride === 0;
     this.raw = this.raw.filter(keep);
     this.smooth = this.smooth.filter(keep);
-    this.x = this.x.filter((s) => s % this.stride === 0);
+    this.x = this.x.filter(keep);
   }
 }
 

@@ -243,6 +243,7 @@ export class Session {
       const r = await this.lab.step(1);
       this.ingestSteps(r);
       if (r.divergence) {
+        this.addEvaluation(r.evaluation);
         this.diverge(r.divergence);
         return;
       }
@@ -270,17 +271,19 @@ export class Session {
     }
   }
 
-  /** Stop continuous training, then evaluate the test set at the step where it stopped. */
+  /** Stop continuous training; the worker evaluates the test set at the step where it stopped. */
   async pause() {
     if (!this.state.playing) return;
     this.state.playing = false;
     this.invalidate('controls');
     try {
       const r = await this.lab.pause();
-      if (r.generation === this.state.generation) this.state.progress = r.progress;
-      this.idleStatus();
+      if (r.generation === this.state.generation) {
+        this.state.progress = r.progress;
+        this.addEvaluation(r.evaluation);
+      }
       this.invalidate('progress');
-      await this.evaluate();
+      if (this.state.status.state !== 'error') this.idleStatus();
     } catch (e) {
       this.fail(e.message);
     }
@@ -359,6 +362,8 @@ export class Session {
     if (m.generation !== this.state.generation) return;
     this.state.playing = false;
     this.state.progress = m.progress;
+    this.addEvaluation(m.evaluation);
+    this.invalidate('progress');
     if (m.reason === 'diverged') this.diverge(m.message);
     else this.idleStatus();
   }

@@ -6,7 +6,8 @@
 //                   {type: 'load-progress', loaded, total, fromCache}      (unsolicited, while loading)
 //                   {type: 'progress', generation, losses, progress, rate, evaluation|null}
 //                                                                         (unsolicited, while playing)
-//                   {type: 'stopped', generation, reason, message, progress}  (play loop ended by itself)
+//                   {type: 'stopped', generation, reason, message, progress, evaluation}
+//                                                                         (play loop ended by itself)
 // Requests are handled in order; the play loop runs in time-budgeted chunks and yields between
 // them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
 
@@ -83,7 +84,8 @@ function measureRate(examplesSeen) {
 
 function stop(reason, message) {
   state.playing = false;
-  post({ type: 'stopped', generation: state.generation, reason, message, progress: state.lab.progress() });
+  // Evaluate the weights training stopped at, so the test figures shown belong to them.
+  post({ type: 'stopped', generation: state.generation, reason, message, progress: state.lab.progress(), evaluation: currentEval() });
 }
 
 /** One chunk of continuous training: steps for about CHUNK_MS, then report and yield. */
@@ -213,7 +215,8 @@ const HANDLERS = {
     const lab = requireLab();
     const losses = lab.train(count);
     const divergence = lab.takeDivergence() || null;
-    return { losses, progress: lab.progress(), generation: state.generation, divergence, transfer: [losses.buffer] };
+    const evaluation = divergence ? currentEval() : null;
+    return { losses, progress: lab.progress(), generation: state.generation, divergence, evaluation, transfer: [losses.buffer] };
   },
 
   play() {
@@ -229,7 +232,8 @@ const HANDLERS = {
   pause() {
     const lab = requireLab();
     state.playing = false;
-    return { progress: lab.progress(), generation: state.generation };
+    // Evaluate where training stopped, so the figures shown when paused belong to these weights.
+    return { progress: lab.progress(), generation: state.generation, evaluation: currentEval() };
   },
 
   reset({ seed }) {
@@ -278,7 +282,9 @@ const HANDLERS = {
   exportWeights() {
     const lab = requireLab();
     const evaluation = currentEval();
-    const json = lab.exportWeights(evaluation.loss, evaluation.accuracy, evaluation.count);
+    // A non-finite loss arrives as null from serde: pass NaN so the file says "not evaluated".
+    const finite = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : NaN);
+    const json = lab.exportWeights(finite(evaluation.loss), finite(evaluation.accuracy), evaluation.count);
     return { json, evaluation, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
   },
 };

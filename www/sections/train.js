@@ -22,9 +22,9 @@ const TEX = {
   loss: String.raw`f_{\mathrm{CE}} = -\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{10} y_{ik} \log \hat{y}_{ik} \;+\; \alpha \lVert \mathbf{W} \rVert^2`,
 };
 
-/** The input-standardisation formula with the data set's actual μ and σ. */
+/** The input-standardisation formula, then the data set's actual μ and σ. */
 function transformTex(t) {
-  return String.raw`x_j = \frac{\mathrm{pixel}_j / 255 - \mu}{\sigma}, \quad \mu = ${t.mean.toFixed(4)},\ \sigma = ${t.std.toFixed(4)}`;
+  return [String.raw`x_j = \frac{\mathrm{pixel}_j / 255 - \mu}{\sigma},`, String.raw`\mu = ${t.mean.toFixed(4)},\ \sigma = ${t.std.toFixed(4)}`];
 }
 
 function field({ id, testid, label, hint, math, note }) {
@@ -104,7 +104,7 @@ export function mount(root, session) {
     el('option', { value: 'fashion' }, 'Fashion-MNIST'),
   );
   const datasetNote = el('p', { id: 'dataset-note', class: 'field-note' });
-  const transformMath = el('div', { class: 'math math-display' });
+  const transformMath = [el('div', { class: 'math math-display' }), el('div', { class: 'math math-display' })];
   select.addEventListener('change', () => session.loadDataset(select.value));
 
   const fields = {
@@ -161,12 +161,16 @@ export function mount(root, session) {
       { class: 'section-head' },
       el('h2', {}, 'Train softmax regression'),
       el(
-        'p',
-        { class: 'lede' },
-        'Minibatch stochastic gradient descent on the 60,000 training images, running in a background thread of your browser. ',
-        'Change the learning rate, batch size or α while it runs: the next step uses them.',
+        'div',
+        { class: 'head-row' },
+        el(
+          'p',
+          { class: 'lede' },
+          'Minibatch stochastic gradient descent on the 60,000 training images, in a background thread of your browser. ',
+          'Change the learning rate, batch size or α while it runs: the next step uses them.',
+        ),
+        el('div', { class: 'formula-row model-formula', 'aria-label': 'The model' }, ...TEX.model.map((m) => tex(m, { display: true }))),
       ),
-      el('div', { class: 'model-formula' }, ...TEX.model.map((m) => tex(m, { display: true }))),
     ),
     el(
       'div',
@@ -187,7 +191,7 @@ export function mount(root, session) {
           'div',
           { class: 'field' },
           el('div', { class: 'field-row' }, el('label', { for: 'dataset' }, 'Data set'), select),
-          el('div', { class: 'field-math' }, transformMath),
+          el('div', { class: 'field-math formula-row' }, ...transformMath),
           datasetNote,
         ),
         fields.learningRate.node,
@@ -218,9 +222,10 @@ export function mount(root, session) {
     buttons.exportWeights.disabled = !loaded;
     select.disabled = s.busy;
     let why = '';
-    if (loaded && !canTrain) why = 'Fix the marked hyperparameter to train (training would use the last valid value).';
+    const invalid = Boolean(s.errors.learningRate || s.errors.batchSize || s.errors.l2);
+    if (s.playing && invalid) why = 'Training continues with the last valid value of the marked field.';
+    else if (loaded && invalid) why = 'Fix the marked hyperparameter to train: Step and Play are off until then.';
     else if (loaded && s.errors.seed) why = 'Fix the seed to reset.';
-    else if (s.playing && (s.errors.learningRate || s.errors.batchSize || s.errors.l2)) why = 'Training continues with the last valid value of the marked field.';
     setValue(refusal, why);
     for (const name of ['mnist', 'fashion']) {
       const option = select.querySelector(`option[value="${name}"]`);
@@ -254,11 +259,11 @@ export function mount(root, session) {
     const p = s.progress;
     setValue(stats.step.value, formatInt(p.step), p.step);
     setValue(stats.epoch.value, p.epochs_fraction.toFixed(2), p.epochs_fraction);
-    setValue(stats.epoch.sub, `${formatInt(p.epoch)} full pass${p.epoch === 1 ? '' : 'es'} over the training set`);
+    setValue(stats.epoch.sub, `${formatInt(p.epoch)} full pass${p.epoch === 1 ? '' : 'es'}`);
     setValue(stats.seen.value, formatInt(p.examples_seen), p.examples_seen);
-    setValue(stats.seen.sub, s.trainSize ? `of ${formatInt(s.trainSize)} per epoch` : '');
+    setValue(stats.seen.sub, s.trainSize ? `${formatInt(s.trainSize)} per epoch` : '');
     setValue(stats.rate.value, formatRate(s.rate), Math.round(s.rate));
-    setValue(stats.rate.sub, s.rate > 0 ? (s.playing ? 'while playing' : 'last run') : 'measured while playing');
+    setValue(stats.rate.sub, s.rate > 0 ? (s.playing ? 'while playing' : 'last run') : 'while playing');
   }
 
   function renderTrain() {
@@ -266,20 +271,22 @@ export function mount(root, session) {
     const smooth = t.smoothed;
     setValue(stats.trainLoss.value, formatLoss(smooth), Number.isFinite(smooth) ? smooth : '');
     setValue(stats.trainLoss.sub, Number.isFinite(t.last) ? `smoothed · last batch ${formatLoss(t.last)}` : 'no step yet');
+    stats.trainLoss.node.title = 'Exponential moving average (β = 0.95) of the minibatch cross-entropies';
     trainChart.update(t);
     trainEmpty.hidden = t.x.length > 0;
     setValue(
       trainCaption,
-      `Thin line: cross-entropy of each minibatch before its update. Thick line: exponential moving average (β = 0.95).${t.stride > 1 ? ` Long run: showing every ${t.stride}th step.` : ''}`,
+      `Thin line: cross-entropy of each minibatch before its update. Thick line: exponential moving average (β = 0.95).${t.stride > 1 ? ` Long run: one point per ${t.stride} steps.` : ''}`,
     );
   }
 
   function renderTest() {
     const e = s.evaluation;
     const stale = e && e.step !== s.progress.step;
-    setValue(stats.testLoss.value, e ? formatLoss(e.loss) : NONE, e ? e.loss : '');
-    setValue(stats.testAcc.value, e ? formatPercent(e.accuracy) : NONE, e ? e.accuracy : '');
-    const at = e ? `on ${formatInt(e.count)} images at step ${formatInt(e.step)}` : 'not evaluated yet';
+    const lossOk = e && Number.isFinite(e.loss);
+    setValue(stats.testLoss.value, e ? (lossOk ? formatLoss(e.loss) : 'not finite') : NONE, lossOk ? e.loss : '');
+    setValue(stats.testAcc.value, e ? formatPercent(e.accuracy) : NONE, e && Number.isFinite(e.accuracy) ? e.accuracy : '');
+    const at = e ? `${formatInt(e.count)} images · step ${formatInt(e.step)}` : 'not evaluated yet';
     setValue(stats.testLoss.sub, at);
     setValue(stats.testAcc.sub, at);
     stats.testLoss.node.classList.toggle('stale', Boolean(stale));
@@ -306,7 +313,7 @@ export function mount(root, session) {
   });
 
   session.on('dataset', () => {
-    if (s.transform) renderTex(transformMath, transformTex(s.transform), true);
+    if (s.transform) transformTex(s.transform).forEach((t, i) => renderTex(transformMath[i], t, true));
   });
 
   renderControls();
