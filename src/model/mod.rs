@@ -1,5 +1,6 @@
 //! Models: softmax regression (multi-class) and logistic regression (binary).
 
+pub mod kernel;
 pub mod logistic;
 pub mod softmax;
 

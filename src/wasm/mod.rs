@@ -205,7 +205,7 @@ impl Lab {
     }
 
     /// `{loss, accuracy, count, confusion}` on the full test set.
-    pub fn evaluate(&self) -> Result<JsValue, JsError> {
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.trainer.evaluate_test())
     }
 
