@@ -17,7 +17,7 @@ say "wasm tests: the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node
 t=$SECONDS
 wasm_toolchain
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  "${WASM_CARGO[@]}" test --release --quiet --target wasm32-unknown-unknown --test wasm \
+  "${WASM_CARGO[@]}" test --release --target wasm32-unknown-unknown --test wasm \
   || die "wasm tests failed (see above)"
 unset CARGO_TARGET_DIR RUSTC RUSTDOC RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD
 summary+=("wasm tests passed in $((SECONDS - t)) s (route $WASM_ROUTE)")
