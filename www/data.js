@@ -143,9 +143,9 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
       }
       try {
         return await decompress(response, report);
-      } catch (e) {
+      } catch {
         if (cache) cache.delete(url).catch(() => {});
-        throw new Error(`data/${dataset}/${name} is not a valid gzip file (${e.message}): run ./lab setup again`);
+        throw new Error(`data/${dataset}/${name} could not be decompressed (it is not a complete gzip file): run ./lab setup again`);
       }
     }),
   );

@@ -150,12 +150,19 @@ const HANDLERS = {
     state.playing = false;
     const { buffers, fromCache } = await fetchDataset(baseUrl, dataset, entry, (p) => post({ type: 'load-progress', ...p }));
     post({ type: 'load-progress', phase: 'parse', loaded: 1, total: 1, fromCache });
-    // Free the previous data set first: wasm memory never shrinks, so this lets it be reused.
+    // Parse and validate the new data before dropping the old, so that bad files leave the
+    // current model usable; the old data's memory is then reused by the allocator.
+    let data;
+    try {
+      data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
+    } catch (e) {
+      throw new Error(`${errorMessage(e)}. The data files are damaged: run ./lab setup again`);
+    }
+    buffers.length = 0;
     if (state.lab) state.lab.free();
     if (state.data) state.data.free();
     state.lab = null;
     state.data = null;
-    const data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
     let lab;
     let usedDefaults = false;
     try {
