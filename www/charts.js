@@ -39,6 +39,18 @@ function ticks(_, splits) {
   });
 }
 
+/** Losses are never negative: the y range starts at 0 (an honest baseline) with 8 % headroom. */
+function lossRange(_, min, max) {
+  if (max === null || !Number.isFinite(max)) return [0, 1];
+  return [Math.min(0, min), max > 0 ? max * 1.08 : 1];
+}
+
+/** Accuracy in %: whole tens around the data, within 0–100. */
+function accuracyRange(_, min, max) {
+  if (max === null || !Number.isFinite(max)) return [0, 100];
+  return [Math.max(0, Math.floor((min - 1) / 10) * 10), Math.min(100, Math.ceil((max + 1) / 10) * 10)];
+}
+
 function chartHeight(width) {
   return Math.round(Math.max(200, Math.min(280, width * 0.62)));
 }
@@ -79,7 +91,7 @@ export function createTrainChart(container) {
     container,
     {
       class: 'chart',
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, y: { range: lossRange } },
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       series: [
@@ -108,7 +120,7 @@ export function createTestChart(container) {
     container,
     {
       class: 'chart',
-      scales: { x: { time: false }, loss: { auto: true }, acc: { auto: true } },
+      scales: { x: { time: false }, loss: { range: lossRange }, acc: { range: accuracyRange } },
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       series: [

@@ -32,15 +32,20 @@ const state = {
   lab: null,
   generation: 0,
   playing: false,
+  loopId: 0,
   lastEval: null,
   lastEvalTime: 0,
-  msPerStep: 1,
+  msPerStep: CHUNK_MS,
   rateSamples: [],
   rate: 0,
 };
 
+// Chunks are chained through a MessageChannel (no 4 ms timer clamping); each Play gets a new
+// loop id so a stale tick from an earlier Play/Pause cycle cannot start a second chain.
 const tick = new MessageChannel();
-tick.port1.onmessage = () => runChunk();
+tick.port1.onmessage = (event) => {
+  if (event.data === state.loopId) runChunk();
+};
 
 function post(message, transfer = []) {
   self.postMessage(message, transfer);
@@ -135,7 +140,7 @@ function runChunk() {
     stop('diverged', divergence);
     return;
   }
-  tick.port2.postMessage(null);
+  tick.port2.postMessage(state.loopId);
 }
 
 /** Request handlers: each returns the result (or throws); transfers go in `result.transfer`. */
@@ -178,6 +183,7 @@ const HANDLERS = {
     state.generation += 1;
     state.rateSamples = [];
     state.rate = 0;
+    state.msPerStep = CHUNK_MS;
     const evaluation = evaluateNow();
     return {
       dataset: data.dataset(),
@@ -215,6 +221,9 @@ const HANDLERS = {
 
   setHyperparameters({ learningRate, batchSize, l2 }) {
     requireLab().setHyperparameters(learningRate, batchSize, l2);
+    // A new batch size changes the cost of a step: re-learn it starting from one step per call,
+    // so a jump from batch 1 to 60 000 cannot run 100 slow steps in one go.
+    state.msPerStep = CHUNK_MS;
     return null;
   },
 
@@ -230,8 +239,9 @@ const HANDLERS = {
     requireLab();
     if (!state.playing) {
       state.playing = true;
+      state.loopId += 1;
       state.rateSamples = [];
-      tick.port2.postMessage(null);
+      tick.port2.postMessage(state.loopId);
     }
     return { generation: state.generation };
   },
