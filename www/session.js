@@ -102,8 +102,12 @@ export class Session {
     this.invalidate('status', 'controls');
   }
 
+  /** Show an error; if training was running, stop it (page and worker stay in agreement). */
   fail(message) {
-    this.state.playing = false;
+    if (this.state.playing) {
+      this.state.playing = false;
+      this.lab.pause().catch(() => {});
+    }
     this.setStatus('error', message);
   }
 
