@@ -113,6 +113,9 @@ async function decompress(response, onBytes) {
  * @returns {Promise<{buffers: Uint8Array[], fromCache: boolean}>} in FILE_ROLES order.
  */
 export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
+  if (typeof DecompressionStream === 'undefined') {
+    throw new Error('this browser cannot decompress the data (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari');
+  }
   const total = entry.bytes.reduce((a, b) => a + b, 0);
   const cache = await openCache();
   let loaded = 0;

@@ -38,6 +38,7 @@ export class DrawingPad {
     canvas.addEventListener('pointerup', (e) => this.up(e));
     canvas.addEventListener('pointercancel', (e) => this.up(e));
     canvas.addEventListener('lostpointercapture', (e) => this.up(e));
+    canvas.addEventListener('contextmenu', (e) => e.preventDefault()); // long-press on touch screens
     // Keep the backing store matched to the device pixel ratio (zoom, moving screens).
     window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => this.rescale(), { once: true });
   }
