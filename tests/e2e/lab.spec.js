@@ -117,6 +117,9 @@ test('an uploaded dark-on-light scan of a digit is classified', async ({ page })
     await byId(page, 'image-input').setInputFiles({ name: `scan-${n}-test${index}.png`, mimeType: 'image/png', buffer: png });
     await expectPrediction(page, label);
   }
+  // What a student sees after opening a scan: the paper on the pad, the 28×28 the model sees.
+  await byId(page, 'draw-canvas').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'desktop-upload-1280x800.png') });
 });
 
 test('exported weights reproduce the page\'s test accuracy when scored independently', async ({ page }) => {
