@@ -208,8 +208,14 @@ export function mount(root, session) {
     ),
   );
 
-  const trainChart = createTrainChart(trainBox);
-  const testChart = createTestChart(testBox);
+  // Charts are created after the first layout (their width comes from it), not during mount.
+  const charts = { train: null, test: null };
+  requestAnimationFrame(() => {
+    charts.train = createTrainChart(trainBox);
+    charts.test = createTestChart(testBox);
+    renderTrain();
+    renderTest();
+  });
 
   // --- Rendering (at most once per animation frame) --------------------------------------------
   function renderControls() {
@@ -272,7 +278,7 @@ export function mount(root, session) {
     setValue(stats.trainLoss.value, formatLoss(smooth), Number.isFinite(smooth) ? smooth : '');
     setValue(stats.trainLoss.sub, Number.isFinite(t.last) ? `smoothed · last batch ${formatLoss(t.last)}` : 'no step yet');
     stats.trainLoss.node.title = 'Exponential moving average (β = 0.95) of the minibatch cross-entropies';
-    trainChart.update(t);
+    charts.train?.update(t);
     trainEmpty.hidden = t.x.length > 0;
     setValue(
       trainCaption,
@@ -291,7 +297,7 @@ export function mount(root, session) {
     setValue(stats.testAcc.sub, at);
     stats.testLoss.node.classList.toggle('stale', Boolean(stale));
     stats.testAcc.node.classList.toggle('stale', Boolean(stale));
-    testChart.update(s.test);
+    charts.test?.update(s.test);
     setValue(
       testCaption,
       `All ${s.testSize ? formatInt(s.testSize) : '10,000'} test images, evaluated at Reset, every 100 steps while playing (at most about three times a second), and after stepping or pausing.`,
