@@ -137,7 +137,7 @@ export function mount(root, session) {
       testid: 'seed',
       label: 'Seed',
       math: [],
-      note: ['Used by Reset (and when switching data set): initial W ~ 𝒩(0, 0.01²), b = 0, and the shuffling order. Same seed, same run.'],
+      note: ['Used by Reset (and when switching data set): initial W ~ 𝒩(0, 0.01²), b = 0, and the shuffling order. Same seed and settings, same run.'],
     }),
   };
   fields.seed.input.step = '1';
@@ -300,7 +300,7 @@ export function mount(root, session) {
     charts.test?.update(s.test);
     setValue(
       testCaption,
-      `All ${s.testSize ? formatInt(s.testSize) : '10,000'} test images, evaluated at Reset, every 100 steps while playing (at most about three times a second), and after stepping or pausing.`,
+      `Cross-entropy (without α‖W‖²) and accuracy on all ${s.testSize ? formatInt(s.testSize) : '10,000'} test images: at Reset, at multiples of 100 steps while playing (at most about three times a second, at least every 3 s), and after stepping or pausing.`,
     );
   }
 
