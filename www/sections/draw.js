@@ -93,7 +93,7 @@ export function mount(root, session) {
           brush,
           brushValue,
         ),
-        el('div', { class: 'pad-tools' }, clear, fileLabel, fileInput),
+        el('div', { class: 'pad-tools' }, clear, fileInput, fileLabel),
         message,
       ),
       el(
