@@ -7,6 +7,7 @@ cd "$ROOT"
 
 say "Building the wasm module"
 wasm_toolchain
+[ -d "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release" ] || note "first build: compiling the crate and its dependencies for wasm32 (a few minutes)"
 "${WASM_CARGO[@]}" build --release --lib --target wasm32-unknown-unknown --quiet \
   || die "the wasm build failed (see above); 'cargo build' natively may show the same error faster"
 raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/softmax_lab.wasm"
