@@ -1,1 +1,168 @@
-//! `#[wasm_bindgen]` wrappers of the lecture's experiments (`crate::lessons`): conversions only.
+//! `#[wasm_bindgen]` wrappers of the lecture's experiments ([`crate::lessons`]): conversions only.
+//!
+//! Every experiment is a class built from the shared [`Data`] handle and a settings object
+//! (missing fields take their defaults, unknown fields are refused):
+//!
+//! ```js
+//! const run = new AttenuationLesson(data, { positive: 1, negative: 7, badness: 8 });
+//! const records = run.step(10);   // the records of 10 steps (plain objects)
+//! const now = run.summary();      // held-out metrics, best choice, cost…
+//! AttenuationLesson.defaults();   // the default settings
+//! ```
+//!
+//! The classes: `LogisticLesson` (§2), `AttenuationLesson` (§3), `TwoClassLesson` (§4),
+//! `L2Lesson` (§6, `step(n)` = n epochs), `AllPositiveLesson` (§7), `GridSearchLesson`,
+//! `HypergradientLesson`, `OnlineHypergradientLesson` (§8, `step(n)` = n SGD steps). Free
+//! functions serve §1, §2, §4 and §5 from the main model (`Lab`).
+
+use super::{js_err, to_js, Data, Lab};
+use crate::lessons::all_positive::AllPositive;
+use crate::lessons::attenuation::Attenuation;
+use crate::lessons::l2::L2Lesson;
+use crate::lessons::learned::{confusion_cell, contribution_maps, top_classes};
+use crate::lessons::logistic::{loss_curves, LogisticLesson};
+use crate::lessons::lr_search::{log_grid, GridSearch, Hypergradient, OnlineHypergradient};
+use crate::lessons::sigmoid::{sigmoid_at, sigmoid_curve};
+use crate::lessons::softmax_details::{one_hot_rows, softmax_details, TwoClass};
+use crate::lessons::Lesson;
+use crate::model::logistic::LogisticRegression;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+/// A settings object from JS; `undefined`/`null` means all defaults.
+fn from_js<T: DeserializeOwned + Default>(config: JsValue) -> Result<T, JsError> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("invalid settings: {e}")))
+}
+
+/// JS classes over experiments implementing [`Lesson`]: constructor, `defaults()`, `step(n)`, `summary()`.
+macro_rules! lesson_classes {
+    ($($doc:literal, $rust:ident as $js:ident => $ty:ty;)*) => {$(
+        #[doc = $doc]
+        #[wasm_bindgen(js_name = $js)]
+        pub struct $rust {
+            inner: $ty,
+        }
+
+        #[wasm_bindgen(js_class = $js)]
+        impl $rust {
+            /// Build the experiment on `data` with `config` (a settings object); throws on invalid settings.
+            #[wasm_bindgen(constructor)]
+            pub fn new(data: &Data, config: JsValue) -> Result<$rust, JsError> {
+                let (train, test) = data.sets();
+                let inner = <$ty as Lesson>::new(train, test, from_js(config)?).map_err(js_err)?;
+                Ok($rust { inner })
+            }
+
+            /// The default settings.
+            pub fn defaults() -> Result<JsValue, JsError> {
+                to_js(&<<$ty as Lesson>::Config as Default>::default())
+            }
+
+            /// Advance by `n` units; returns their records (an array of plain objects).
+            pub fn step(&mut self, n: usize) -> Result<JsValue, JsError> {
+                to_js(&self.inner.step(n).map_err(js_err)?)
+            }
+
+            /// Where the experiment stands.
+            pub fn summary(&self) -> Result<JsValue, JsError> {
+                to_js(&self.inner.summary())
+            }
+        }
+    )*};
+}
+
+lesson_classes! {
+    "§2: logistic regression on a digit pair with MSE or log-loss.", JsLogisticLesson as LogisticLesson => LogisticLesson<f32>;
+    "§3: MSE vs log-loss from the same bad initialisation, in lockstep.", JsAttenuationLesson as AttenuationLesson => Attenuation<f32>;
+    "§4: softmax with c = 2 trained on a digit pair and compared with logistic regression (f64).", JsTwoClassLesson as TwoClassLesson => TwoClass<f64>;
+    "§6: N1 (with α‖W‖²) and N2 (without) in lockstep; `step(n)` runs n epochs.", JsL2Lesson as L2Lesson => L2Lesson<f32>;
+    "§7: log-loss on an all-positive training set (full-batch gradient descent).", JsAllPositiveLesson as AllPositiveLesson => AllPositive<f32>;
+    "§8a: grid search over ε on a log grid; `step(n)` runs n SGD steps across the grid.", JsGridSearchLesson as GridSearchLesson => GridSearch<f64>;
+    "§8b: gradient descent on log ε with the exact hypergradient; `step(n)` runs n SGD (+ tangent) steps.", JsHypergradientLesson as HypergradientLesson => Hypergradient<f64>;
+    "§8c: online hypergradient descent (Baydin et al. 2018); `step(n)` runs n SGD steps.", JsOnlineHypergradientLesson as OnlineHypergradientLesson => OnlineHypergradient<f64>;
+}
+
+/// The 784 weights of a logistic model (for a 28×28 image).
+fn logistic_weights(m: &LogisticRegression<f32>) -> Vec<f32> {
+    m.w.to_vec()
+}
+
+#[wasm_bindgen(js_class = LogisticLesson)]
+impl JsLogisticLesson {
+    /// `w` (784 values, row-major 28×28).
+    pub fn weights(&self) -> Vec<f32> {
+        logistic_weights(self.inner.model())
+    }
+}
+
+#[wasm_bindgen(js_class = AllPositiveLesson)]
+impl JsAllPositiveLesson {
+    /// `w` (784 values, row-major 28×28).
+    pub fn weights(&self) -> Vec<f32> {
+        logistic_weights(self.inner.model())
+    }
+}
+
+/// §1: `{z, sigma, sigma_prime, sigma_neg, one_minus_sigma}` at `z`.
+#[wasm_bindgen(js_name = sigmoidAt)]
+pub fn sigmoid_at_js(z: f64) -> Result<JsValue, JsError> {
+    to_js(&sigmoid_at(z))
+}
+
+/// §1: the same five quantities as columns over `points` evenly spaced `z` in `[zMin, zMax]`.
+#[wasm_bindgen(js_name = sigmoidCurve)]
+pub fn sigmoid_curve_js(z_min: f64, z_max: f64, points: usize) -> Result<JsValue, JsError> {
+    to_js(&sigmoid_curve(z_min, z_max, points).map_err(js_err)?)
+}
+
+/// §2: MSE and log-loss and their gradient factors against `ŷ`, for `y = 1` and `y = 0`.
+#[wasm_bindgen(js_name = lossCurves)]
+pub fn loss_curves_js(points: usize) -> Result<JsValue, JsError> {
+    to_js(&loss_curves(points).map_err(js_err)?)
+}
+
+/// §4: the numbers of the main model's prediction for a 28×28 image of intensities in [0, 1]
+/// (`{z, shift, exp_shifted, sum_exp_shifted, log_sum_exp, probabilities, predicted, true_class, one_hot, cross_entropy}`).
+#[wasm_bindgen(js_name = softmaxDetails)]
+pub fn softmax_details_js(lab: &Lab, pixels: &[f32], true_class: usize) -> Result<JsValue, JsError> {
+    let x = lab.trainer.inputs_from_intensities(pixels).map_err(js_err)?;
+    to_js(&softmax_details(lab.trainer.model(), x.view(), true_class).map_err(js_err)?)
+}
+
+/// §4: one-hot rows of `labels` (`labels.length × classes`, row-major).
+#[wasm_bindgen(js_name = oneHot)]
+pub fn one_hot_js(labels: &[u8], classes: usize) -> Result<Vec<f64>, JsError> {
+    one_hot_rows(labels, classes).map_err(js_err)
+}
+
+/// §5: the maps `w⁽ᵏ⁾ ⊙ x` of the main model for an image of intensities in [0, 1], one
+/// 784-value map per entry of `classes`, concatenated.
+#[wasm_bindgen(js_name = contributionMaps)]
+pub fn contribution_maps_js(lab: &Lab, pixels: &[f32], classes: &[u32]) -> Result<Vec<f32>, JsError> {
+    let x = lab.trainer.inputs_from_intensities(pixels).map_err(js_err)?;
+    let classes: Vec<usize> = classes.iter().map(|&k| k as usize).collect();
+    Ok(contribution_maps(lab.trainer.model(), x.view(), &classes).map_err(js_err)?.into_iter().collect())
+}
+
+/// §5: the `k` most probable classes of `probabilities`, most probable first.
+#[wasm_bindgen(js_name = topClasses)]
+pub fn top_classes_js(probabilities: &[f32], k: usize) -> Vec<u32> {
+    top_classes(probabilities, k).into_iter().map(|c| c as u32).collect()
+}
+
+/// §5: the test images in one confusion-matrix cell of the main model
+/// (`{true_class, predicted_class, count, items: [{index, probabilities}]}`, most confident first).
+#[wasm_bindgen(js_name = confusionCell)]
+pub fn confusion_cell_js(lab: &Lab, true_class: usize, predicted_class: usize, limit: usize) -> Result<JsValue, JsError> {
+    let t = &lab.trainer;
+    to_js(&confusion_cell(t.model(), &t.transform(), t.test_set(), (true_class, predicted_class), limit).map_err(js_err)?)
+}
+
+/// §8: the log grid of ε a grid search would use.
+#[wasm_bindgen(js_name = logGrid)]
+pub fn log_grid_js(min: f64, max: f64, points: usize) -> Result<Vec<f64>, JsError> {
+    log_grid(min, max, points).map_err(js_err)
+}

@@ -1,0 +1,273 @@
+//! What the experiments share: the [`Lesson`] protocol the Worker drives, validation of
+//! settings, seeded minibatches, chunked passes over a data set and the data sets the
+//! experiments are built from (a digit pair, a random subset, a train/validation split).
+
+use crate::data::{Dataset, InputTransform, INPUT_DIM};
+use crate::error::{LabError, Result};
+use crate::model::softmax::{pixels_to_inputs, Real};
+use crate::train::Hyperparameters;
+use ndarray::{s, Array2, ArrayView2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The protocol of every experiment with state: build it from the data and a validated
+/// configuration, advance it in chunks (`step(n)` returns the records of the work done, so
+/// a Worker can plot as it goes), and ask for a summary of where it stands.
+pub trait Lesson: Sized {
+    /// Settings; missing fields take their defaults.
+    type Config: Default + Serialize + DeserializeOwned;
+    /// What one unit of work (a step, an epoch, a finished run) produced.
+    type Record: Serialize;
+    /// Where the experiment stands (held-out metrics, best choice, cost so far).
+    type Summary: Serialize;
+
+    /// Validate `config` against the data (before any work) and set the experiment up.
+    fn new(train: Arc<Dataset>, test: Arc<Dataset>, config: Self::Config) -> Result<Self>;
+    /// Advance by `n` units and return their records (possibly fewer when the experiment
+    /// is finished). On an error the model keeps its last good state.
+    fn step(&mut self, n: usize) -> Result<Vec<Self::Record>>;
+    /// The current summary (may evaluate on held-out data).
+    fn summary(&self) -> Self::Summary;
+}
+
+/// Examples per chunk when a pass goes over a whole data set.
+pub const CHUNK: usize = 500;
+
+/// Smallest learning rate an adaptive method may reach (the validation of user input
+/// is [`Hyperparameters::from_numbers`]).
+pub const MIN_LEARNING_RATE: f64 = 1e-6;
+
+/// Validate a learning rate, batch size and L2 strength against a training set of `n` examples
+/// (the same rules as the main trainer).
+pub fn check_sgd(learning_rate: f64, batch_size: usize, l2: f64, n: usize) -> Result<()> {
+    Hyperparameters::from_numbers(learning_rate, batch_size as f64, l2, n).map(|_| ())
+}
+
+/// A setting outside its range.
+pub fn invalid(name: &str, got: impl std::fmt::Display, expected: &str) -> LabError {
+    LabError::Invalid(format!("{name} must be {expected}; got {got}"))
+}
+
+/// Check a whole-number setting lies in `min..=max`.
+pub fn check_count(name: &str, value: usize, min: usize, max: usize) -> Result<usize> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(name, value, &format!("a whole number from {min} to {max}")))
+    }
+}
+
+/// Check a real setting is finite and lies in `[min, max]`.
+pub fn check_range(name: &str, value: f64, min: f64, max: f64) -> Result<f64> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(invalid(name, value, &format!("a number from {min} to {max}")))
+    }
+}
+
+/// Check a class index.
+pub fn check_class(name: &str, class: usize, classes: usize) -> Result<usize> {
+    if class < classes {
+        Ok(class)
+    } else {
+        Err(invalid(name, class, &format!("a class from 0 to {}", classes.saturating_sub(1))))
+    }
+}
+
+/// Convert a validated `f64` setting to the model's float type.
+pub fn real<F: Real>(v: f64) -> F {
+    F::from_f64(v).unwrap_or_else(F::nan)
+}
+
+/// Convert a model value to `f64` for a record.
+pub fn f64_of<F: Real>(v: F) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
+
+/// A minibatch buffer: `rows` examples as model inputs and their labels.
+#[derive(Debug, Clone)]
+pub struct Batch<F> {
+    x: Array2<F>,
+    labels: Vec<u8>,
+}
+
+impl<F: Real> Batch<F> {
+    /// An empty buffer (it grows to the largest batch loaded into it).
+    pub fn new() -> Self {
+        Batch { x: Array2::zeros((0, INPUT_DIM)), labels: Vec::new() }
+    }
+
+    /// Fill with the examples `indices` of `data`, converted through `lut`.
+    pub fn load(&mut self, data: &Dataset, indices: impl ExactSizeIterator<Item = usize>, lut: &[F; 256]) {
+        let m = indices.len();
+        if self.x.nrows() < m {
+            self.x = Array2::zeros((m, INPUT_DIM));
+        }
+        self.labels.clear();
+        for (row, i) in indices.enumerate() {
+            pixels_to_inputs(data.image(i), lut, self.x.slice_mut(s![row..row + 1, ..]));
+            self.labels.push(data.labels[i]);
+        }
+    }
+
+    /// The inputs (`rows × 784`) of the loaded examples.
+    pub fn x(&self) -> ArrayView2<'_, F> {
+        self.x.slice(s![..self.labels.len(), ..])
+    }
+
+    /// Their labels.
+    pub fn labels(&self) -> &[u8] {
+        &self.labels
+    }
+}
+
+impl<F: Real> Default for Batch<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Seeded minibatches: a fresh shuffle of `0..n` every epoch (PCG64 seeded with `seed`),
+/// batches taken in order, the last one of an epoch possibly smaller. The same seed gives
+/// the same sequence of batches, so experiments that share a `Batcher` (or two built with
+/// the same seed) see identical minibatches.
+#[derive(Debug, Clone)]
+pub struct Batcher {
+    order: Vec<u32>,
+    cursor: usize,
+    batch: usize,
+    rng: rand_pcg::Pcg64Mcg,
+    epochs: u64,
+}
+
+impl Batcher {
+    /// Batches of `batch` (≥ 1) examples over `n` examples.
+    pub fn new(n: usize, batch: usize, seed: u64) -> Self {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed ^ 0x0ba7_c4e5_0b5e_55ed);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.shuffle(&mut rng);
+        Batcher { order, cursor: 0, batch: batch.max(1), rng, epochs: 0 }
+    }
+
+    /// Load the next minibatch of `data` into `out`; returns true when it completes an epoch.
+    pub fn next<F: Real>(&mut self, data: &Dataset, lut: &[F; 256], out: &mut Batch<F>) -> bool {
+        if self.cursor >= self.order.len() {
+            self.order.shuffle(&mut self.rng);
+            self.cursor = 0;
+        }
+        let end = (self.cursor + self.batch).min(self.order.len());
+        out.load(data, self.order[self.cursor..end].iter().map(|&i| i as usize), lut);
+        self.cursor = end;
+        let finished = end >= self.order.len();
+        self.epochs += u64::from(finished);
+        finished
+    }
+
+    /// Whole epochs completed.
+    pub fn epochs(&self) -> u64 {
+        self.epochs
+    }
+}
+
+/// A training set and its input lookup table, served as seeded minibatches (see [`Batcher`]).
+#[derive(Debug, Clone)]
+pub struct Minibatches<F> {
+    data: Arc<Dataset>,
+    lut: [F; 256],
+    batcher: Batcher,
+    batch: Batch<F>,
+}
+
+impl<F: Real> Minibatches<F> {
+    pub fn new(data: Arc<Dataset>, lut: [F; 256], batch_size: usize, seed: u64) -> Self {
+        let batcher = Batcher::new(data.len(), batch_size, seed);
+        Minibatches { data, lut, batcher, batch: Batch::new() }
+    }
+
+    /// Load the next minibatch; returns it and whether it completes an epoch.
+    pub fn next(&mut self) -> (&Batch<F>, bool) {
+        let ended = self.batcher.next(&self.data, &self.lut, &mut self.batch);
+        (&self.batch, ended)
+    }
+
+    /// The batch loaded last.
+    pub fn current(&self) -> &Batch<F> {
+        &self.batch
+    }
+
+    pub fn data(&self) -> &Arc<Dataset> {
+        &self.data
+    }
+
+    pub fn lut(&self) -> &[F; 256] {
+        &self.lut
+    }
+
+    /// Whole epochs completed.
+    pub fn epochs(&self) -> u64 {
+        self.batcher.epochs()
+    }
+}
+
+/// Call `f(start, x, labels)` on consecutive chunks of `data` converted through `lut`.
+pub fn for_each_chunk<F: Real>(data: &Dataset, lut: &[F; 256], mut f: impl FnMut(usize, ArrayView2<F>, &[u8])) {
+    let mut batch = Batch::new();
+    for start in (0..data.len()).step_by(CHUNK) {
+        batch.load(data, start..(start + CHUNK).min(data.len()), lut);
+        f(start, batch.x(), batch.labels());
+    }
+}
+
+/// The binary task "digit `positive` (y = 1) vs digit `negative` (y = 0)": the examples of
+/// the two classes of `data`, in their original order, relabelled as a two-class set.
+pub fn digit_pair(data: &Dataset, positive: usize, negative: usize, what: &str) -> Result<Dataset> {
+    check_class("the positive class", positive, data.classes)?;
+    check_class("the negative class", negative, data.classes)?;
+    if positive == negative {
+        return Err(invalid("the two classes", format!("{positive} and {negative}"), "two different classes"));
+    }
+    let keep: Vec<usize> = (0..data.len()).filter(|&i| [positive, negative].contains(&usize::from(data.labels[i]))).collect();
+    relabel(data, &keep, |label| u8::from(usize::from(label) == positive), what)
+}
+
+/// The examples `indices` of `data` with their labels mapped by `label` into a two-class set.
+pub fn relabel(data: &Dataset, indices: &[usize], label: impl Fn(u8) -> u8, what: &str) -> Result<Dataset> {
+    let mut sub = data.subset(indices, what)?;
+    sub.labels.iter_mut().for_each(|l| *l = label(*l));
+    Dataset::new(sub.images, sub.labels, 2, what)
+}
+
+/// `count` distinct indices of `0..n` chosen by a seeded shuffle (errors if `count > n`).
+pub fn sample_indices(n: usize, count: usize, seed: u64, what: &str) -> Result<Vec<usize>> {
+    check_count(what, count, 1, n)?;
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed ^ 0x5a3b_1e5e_7c0f_fee5);
+    let mut all: Vec<usize> = (0..n).collect();
+    all.shuffle(&mut rng);
+    all.truncate(count);
+    Ok(all)
+}
+
+/// A training subset and a disjoint validation subset of `data` (seeded), both with the
+/// original labels: the validation set is held out of the *training* data, never the test set.
+pub fn train_validation_split(data: &Dataset, train: usize, validation: usize, seed: u64) -> Result<(Dataset, Dataset)> {
+    let total = train.checked_add(validation).unwrap_or(usize::MAX);
+    if train == 0 || validation == 0 || total > data.len() {
+        return Err(invalid(
+            "training + validation size",
+            format!("{train} + {validation}"),
+            &format!("two whole numbers ≥ 1 adding up to at most {} (the training set)", data.len()),
+        ));
+    }
+    let idx = sample_indices(data.len(), total, seed, "training + validation size")?;
+    Ok((data.subset(&idx[..train], "training split")?, data.subset(&idx[train..], "validation split")?))
+}
+
+/// The input transform fitted on `train` and its lookup table in the model's float type.
+pub fn transform_and_lut<F: Real>(train: &Dataset) -> (InputTransform, [F; 256]) {
+    let t = InputTransform::fit(train);
+    (t, t.lut())
+}
