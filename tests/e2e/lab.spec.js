@@ -161,7 +161,9 @@ test('exported weights reproduce the page\'s test accuracy when scored independe
 
   // Score independently in float64 over all 10 000 raw test images.
   const score = scoreWeights(file);
-  test.info().annotations.push({ type: 'scores', description: `page ${shown.accuracy} / file ${file.test.accuracy} / node ${score.accuracy} (loss ${score.loss.toFixed(5)} vs ${file.test.loss})` });
+  const summary = `step ${shown.steps}: accuracy page ${shown.accuracy} / file ${file.test.accuracy} / node f64 ${score.accuracy}; loss file ${file.test.loss.toFixed(5)} / node ${score.loss.toFixed(5)}`;
+  test.info().annotations.push({ type: 'scores', description: summary });
+  if (process.env.E2E_VERBOSE) console.log(summary);
   expect(score.n).toBe(10000);
   expect(Math.abs(score.accuracy - file.test.accuracy)).toBeLessThanOrEqual(0.0005);
   expect(Math.abs(score.accuracy - shown.accuracy)).toBeLessThanOrEqual(0.0005);
