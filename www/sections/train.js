@@ -16,10 +16,10 @@ const TEX = {
     String.raw`\mathbf{W} \in \mathbb{R}^{784 \times 10},\ \mathbf{b} \in \mathbb{R}^{10},`,
     String.raw`\hat{y}_k = \frac{\exp z_k}{\sum_{k'=1}^{10} \exp z_{k'}}, \quad \mathbf{z} = \mathbf{x}\mathbf{W} + \mathbf{b}`,
   ],
-  update: String.raw`\mathbf{W} \leftarrow \mathbf{W} - \varepsilon\, \nabla_{\mathbf{W}} f_{\mathrm{CE}}, \qquad \mathbf{b} \leftarrow \mathbf{b} - \varepsilon\, \nabla_{\mathbf{b}} f_{\mathrm{CE}}`,
-  gradW: String.raw`\nabla_{\mathbf{W}} f_{\mathrm{CE}} = \tfrac{1}{n}\, \mathbf{X}^{\top} (\hat{\mathbf{Y}} - \mathbf{Y}) + 2\alpha \mathbf{W}`,
-  gradB: String.raw`\nabla_{\mathbf{b}} f_{\mathrm{CE}} = \tfrac{1}{n} \textstyle\sum_{i=1}^{n} (\hat{\mathbf{y}}_i - \mathbf{y}_i)`,
-  loss: String.raw`f_{\mathrm{CE}} = -\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{10} y_{ik} \log \hat{y}_{ik} \;+\; \alpha \lVert \mathbf{W} \rVert^2`,
+  update: String.raw`\mathbf{W} \leftarrow \mathbf{W} - \varepsilon\, \nabla_{\mathbf{W}} f, \qquad \mathbf{b} \leftarrow \mathbf{b} - \varepsilon\, \nabla_{\mathbf{b}} f`,
+  gradW: String.raw`\nabla_{\mathbf{W}} f = \tfrac{1}{n}\, \mathbf{X}^{\top} (\hat{\mathbf{Y}} - \mathbf{Y}) + 2\alpha \mathbf{W}`,
+  gradB: String.raw`\nabla_{\mathbf{b}} f = \tfrac{1}{n} \textstyle\sum_{i=1}^{n} (\hat{\mathbf{y}}_i - \mathbf{y}_i)`,
+  loss: String.raw`f = \underbrace{-\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{10} y_{ik} \log \hat{y}_{ik}}_{f_{\mathrm{CE}}} \;+\; \alpha \lVert \mathbf{W} \rVert^2`,
 };
 
 /** The input-standardisation formula, then the data set's actual μ and σ. */
@@ -130,7 +130,7 @@ export function mount(root, session) {
       label: 'L2 strength ',
       hint: 'α',
       math: [TEX.loss],
-      note: ['The bias b is not penalised. The curves show the cross-entropy term alone, without α‖W‖².'],
+      note: ['The bias b is not penalised. The loss figures and curves show f_CE, the cross-entropy alone (without α‖W‖²).'],
     }),
     seed: field({
       id: 'seed',
@@ -264,7 +264,8 @@ export function mount(root, session) {
   function renderProgress() {
     const p = s.progress;
     setValue(stats.step.value, formatInt(p.step), p.step);
-    setValue(stats.epoch.value, p.epochs_fraction.toFixed(2), p.epochs_fraction);
+    // Round down: never claim a pass that has not finished (2.998 shows as 2.99).
+    setValue(stats.epoch.value, (Math.floor(p.epochs_fraction * 100) / 100).toFixed(2), p.epochs_fraction);
     setValue(stats.epoch.sub, `${formatInt(p.epoch)} full pass${p.epoch === 1 ? '' : 'es'}`);
     setValue(stats.seen.value, formatInt(p.examples_seen), p.examples_seen);
     setValue(stats.seen.sub, s.trainSize ? `${formatInt(s.trainSize)} per epoch` : '');
