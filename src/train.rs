@@ -27,6 +27,10 @@ pub const DEFAULT_SEED: u32 = 541;
 /// Examples per chunk when evaluating the test set.
 pub const EVAL_CHUNK: usize = 1000;
 
+/// Most epochs of shuffles [`Trainer::restore_progress`] replays (one shuffle of 60 000
+/// indices costs well under a millisecond, so this bounds a restore to about a second).
+pub const MAX_REPLAY_EPOCHS: u64 = 2000;
+
 /// The hyperparameters of SGD that may change while training runs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Hyperparameters {
@@ -72,6 +76,11 @@ pub fn seed_from_number(seed: f64) -> Result<u32> {
     } else {
         Err(LabError::InvalidSeed { got: seed })
     }
+}
+
+/// The random stream of the shuffling for `seed` (separate from the weights' initialisation).
+fn shuffle_rng(seed: u32) -> rand_pcg::Pcg64Mcg {
+    rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed_5eed_5eed)
 }
 
 /// Where training stands.
@@ -146,11 +155,44 @@ impl Trainer {
         self.seed = seed;
         self.model = SoftmaxRegression::init(INPUT_DIM, self.train.classes, u64::from(seed));
         // A separate stream for shuffling, so batch order does not depend on the model size.
-        self.rng = rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed_5eed_5eed);
+        self.rng = shuffle_rng(seed);
         self.order = (0..self.train.len() as u32).collect();
         self.order.shuffle(&mut self.rng);
         self.cursor = 0;
         self.progress = Progress { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0.0 };
+    }
+
+    /// Put the SGD state where a run from the current seed stood after `step` updates that
+    /// used `examples_seen` examples, keeping the current model: restoring a checkpoint is
+    /// `reset(seed)`, `set_model(saved)`, then this. Every epoch uses exactly `n_train`
+    /// examples, so the shuffled order and the position in it follow from `examples_seen`
+    /// alone (whatever batch sizes were used): the seeded shuffles are replayed and the next
+    /// minibatches are those of the uninterrupted run. Returns `false` if the run is more than
+    /// [`MAX_REPLAY_EPOCHS`] epochs long: the counters are restored but the order is not replayed.
+    pub fn restore_progress(&mut self, step: u64, examples_seen: u64) -> Result<bool> {
+        let n = self.train.len() as u64;
+        if examples_seen < step || examples_seen > step.saturating_mul(n) {
+            return Err(LabError::Invalid(format!(
+                "cannot restore step {step} with {examples_seen} examples seen: each step uses 1 to {n} examples"
+            )));
+        }
+        let (epoch, within) = (examples_seen / n, examples_seen % n);
+        // Epoch e runs on the (e+1)-th shuffle of the seeded stream, drawn when the previous
+        // epoch is used up; `reset` has drawn the first. At an epoch's end the next shuffle
+        // has not been drawn yet (the cursor stays at n until the next step).
+        let extra_shuffles = if within == 0 { epoch.saturating_sub(1) } else { epoch };
+        let exact = extra_shuffles <= MAX_REPLAY_EPOCHS;
+        self.rng = shuffle_rng(self.seed);
+        self.order = (0..self.train.len() as u32).collect();
+        self.order.shuffle(&mut self.rng);
+        if exact {
+            for _ in 0..extra_shuffles {
+                self.order.shuffle(&mut self.rng);
+            }
+        }
+        self.cursor = if within == 0 && epoch > 0 { n as usize } else { within as usize };
+        self.progress = Progress { step, epoch, examples_seen, epochs_fraction: examples_seen as f64 / n as f64 };
+        Ok(exact)
     }
 
     /// Change the hyperparameters; training continues from where it is.

@@ -193,6 +193,23 @@ impl Lab {
         losses
     }
 
+    /// Restore where a checkpointed run stood (after `reset(seed)` and `importWeights`): the
+    /// step count, examples seen, and the seeded shuffling position. Returns whether the
+    /// shuffling was replayed exactly (false for runs longer than 2000 epochs).
+    #[wasm_bindgen(js_name = restoreProgress)]
+    pub fn restore_progress(&mut self, step: f64, examples_seen: f64) -> Result<bool, JsError> {
+        let whole = |x: f64, what: &str| {
+            if x.is_finite() && x.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&x) {
+                Ok(x as u64)
+            } else {
+                Err(JsError::new(&format!("{what} must be a whole number ≥ 0; got {x}")))
+            }
+        };
+        let exact = self.trainer.restore_progress(whole(step, "step")?, whole(examples_seen, "examples seen")?).map_err(js_err)?;
+        self.divergence = None;
+        Ok(exact)
+    }
+
     /// The divergence message of the last `train` call, if any (cleared by reading it).
     #[wasm_bindgen(js_name = takeDivergence)]
     pub fn take_divergence(&mut self) -> Option<String> {
