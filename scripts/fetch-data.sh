@@ -61,10 +61,21 @@ else
   note "fashion: unavailable ($fashion_reason)"
 fi
 
+# The page checks every downloaded (or cached) file against the SHA-256 of its .gz here, and
+# the core validates the IDX structure; "md5" records the published MD5 of the raw file.
+# list NAME CMD: a JSON array of CMD over the four files of data set NAME.
+list() { local name="$1"; shift; for f in "${FILES[@]}"; do printf '"%s",' "$("$@" "data/$name/$f")"; done | sed 's/,$//'; }
+gz_bytes() { stat -c %s "$1.gz"; }
+gz_sha256() { sha256sum "$1.gz" | cut -d' ' -f1; }
+raw_md5() { cat "$1.md5"; }
+entry() { # entry NAME: the "files" … "md5" members of an available data set
+  printf '"files": ["%s.gz", "%s.gz", "%s.gz", "%s.gz"],\n            "bytes": [%s],\n            "sha256": [%s],\n            "md5": [%s]' \
+    "${FILES[@]}" "$(list "$1" gz_bytes | tr -d '"')" "$(list "$1" gz_sha256)" "$(list "$1" raw_md5)"
+}
+
 cat > data/manifest.json <<JSON
 {
-  "mnist": {"status": "available", "files": ["${FILES[0]}.gz", "${FILES[1]}.gz", "${FILES[2]}.gz", "${FILES[3]}.gz"],
-            "bytes": [$(for f in "${FILES[@]}"; do printf '%s,' "$(stat -c %s "data/mnist/$f.gz")"; done | sed 's/,$//')]},
-  "fashion": {"status": "$fashion_status", "reason": "$fashion_reason"$( [ "$fashion_status" = available ] && printf ', "files": ["%s.gz", "%s.gz", "%s.gz", "%s.gz"], "bytes": [%s]' "${FILES[@]}" "$(for f in "${FILES[@]}"; do printf '%s,' "$(stat -c %s "data/fashion/$f.gz")"; done | sed 's/,$//')")}
+  "mnist": {"status": "available", $(entry mnist)},
+  "fashion": {"status": "$fashion_status", "reason": "$fashion_reason"$( [ "$fashion_status" = available ] && printf ', %s' "$(entry fashion)")}
 }
 JSON

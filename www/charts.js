@@ -67,6 +67,15 @@ function fixed(digits, suffix = '') {
   };
 }
 
+/**
+ * What a chart was given, on its container: data-points (how many) and data-finite ("true" if
+ * every plotted value is a finite number: the series never let NaN or ∞ through; tests check).
+ */
+function describe(container, x, ys) {
+  container.dataset.points = String(x.length);
+  container.dataset.finite = String(ys.every((y) => y.every(Number.isFinite)));
+}
+
 /** A chart that follows its container's width. */
 class Chart {
   constructor(container, opts, empty) {
@@ -106,6 +115,7 @@ export function createTrainChart(container) {
   return {
     update(series) {
       chart.plot.setData([series.x, series.raw, series.smooth]);
+      describe(container, series.x, [series.raw, series.smooth]);
     },
   };
 }
@@ -139,6 +149,7 @@ export function createTestChart(container) {
   return {
     update(series) {
       chart.plot.setData([series.x, series.loss, series.accuracy]);
+      describe(container, series.x, [series.loss, series.accuracy]);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Data loading: the manifest, and the four gzip-compressed IDX files of a data set, fetched with
-// byte-level progress, decompressed with DecompressionStream('gzip') and cached (compressed) with
-// the Cache API so that a second visit does not download them again.
+// byte-level progress, checked against the manifest's length and SHA-256, decompressed with
+// DecompressionStream('gzip') and cached (compressed, verified) with the Cache API so that a
+// second visit does not download them again.
 //
 // No DOM here: the worker imports this module and reports progress to the page by messages.
 
@@ -49,7 +50,8 @@ export function availability(entry) {
   if (entry.status !== 'available') {
     return { available: false, reason: entry.reason || `status "${entry.status}" in data/manifest.json` };
   }
-  if (!Array.isArray(entry.files) || entry.files.length !== 4 || !Array.isArray(entry.bytes) || entry.bytes.length !== 4) {
+  if (!Array.isArray(entry.files) || entry.files.length !== 4 || !Array.isArray(entry.bytes) || entry.bytes.length !== 4
+    || !entry.bytes.every((b) => Number.isSafeInteger(b) && b > 0) || (entry.sha256 !== undefined && !(Array.isArray(entry.sha256) && entry.sha256.length === 4))) {
     return { available: false, reason: 'data/manifest.json lists the files incorrectly' };
   }
   return { available: true, reason: '' };
@@ -63,51 +65,123 @@ async function openCache() {
   }
 }
 
-/** The cached response for `url` if its size matches the manifest, else null. */
-async function cachedResponse(cache, url, expectedBytes) {
-  if (!cache) return null;
-  try {
-    const hit = await cache.match(url);
-    if (!hit) return null;
-    if (Number(hit.headers.get('Content-Length')) === expectedBytes) return hit;
-    await cache.delete(url); // stale: the data was regenerated
-  } catch {
-    /* fall through to the network */
-  }
-  return null;
+/**
+ * Lower-case hex SHA-256 of `bytes`, or null where the browser has no Web Crypto (a page
+ * served over plain http to another machine): then only gzip's CRC-32 and the core's IDX
+ * validation guard the data.
+ * @param {Uint8Array} bytes
+ * @returns {Promise<string|null>}
+ */
+export async function sha256Hex(bytes) {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
- * Stream a compressed response through gzip decompression, reporting compressed bytes read.
+ * Read a response body completely, reporting bytes as they arrive. A body that ends early or
+ * breaks off becomes an error that says how much arrived.
  * @param {Response} response
+ * @param {string} path for messages
+ * @param {number} expected bytes (from the manifest)
  * @param {(bytes: number) => void} onBytes
  * @returns {Promise<Uint8Array>}
  */
-async function decompress(response, onBytes) {
+async function readBody(response, path, expected, onBytes) {
+  const bytes = new Uint8Array(expected);
+  let length = 0;
   const reader = response.body.getReader();
-  const counted = new ReadableStream({
-    async pull(controller) {
+  try {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) {
-        controller.close();
-      } else {
-        onBytes(value.byteLength);
-        controller.enqueue(value);
+      if (done) break;
+      if (length + value.byteLength > expected) {
+        throw new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`);
       }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  const plain = counted.pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(plain).arrayBuffer());
+      bytes.set(value, length);
+      length += value.byteLength;
+      onBytes(value.byteLength);
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    if (/larger than/.test(e.message)) throw e;
+    throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`);
+  }
+  if (length !== expected) {
+    throw new Error(`the download of ${path} ended after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes: the connection was interrupted`);
+  }
+  return bytes;
 }
 
 /**
- * Download (or read from the cache) and decompress the four IDX files of one data set.
+ * Check compressed bytes against the manifest's SHA-256 (if it lists one).
+ * @returns {Promise<string|null>} null if they match, else the problem.
+ */
+async function checksumProblem(bytes, path, want) {
+  if (typeof want !== 'string') return null; // a manifest from before checksums: nothing to compare
+  const got = await sha256Hex(bytes);
+  if (got === null || got === want.toLowerCase()) return null;
+  return `${path} is damaged: its SHA-256 is ${got.slice(0, 12)}…, data/manifest.json expects ${want.slice(0, 12)}…`;
+}
+
+/** Gunzip bytes that were already checked (a failure means the file is not gzip). */
+async function gunzip(bytes, path) {
+  try {
+    const plain = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(plain).arrayBuffer());
+  } catch {
+    throw new Error(`${path} could not be decompressed (it is not a complete gzip file)`);
+  }
+}
+
+/**
+ * The compressed bytes of one file: from the cache if a verified copy is there, else from the
+ * network (then verified and cached).
+ */
+async function fetchCompressed(cache, url, path, expected, sha256, report, notCached) {
+  if (cache) {
+    try {
+      const hit = await cache.match(url);
+      if (hit) {
+        const bytes = new Uint8Array(await hit.arrayBuffer());
+        if (bytes.length === expected && !(await checksumProblem(bytes, path, sha256))) {
+          report(bytes.length);
+          return bytes;
+        }
+        await cache.delete(url); // stale (the data was regenerated) or damaged: download again
+      }
+    } catch {
+      /* fall through to the network */
+    }
+  }
+  notCached();
+  let response;
+  try {
+    response = await fetch(url, { cache: 'no-cache' });
+  } catch (e) {
+    throw new Error(`cannot download ${path}: the network request failed (${e.message})`);
+  }
+  if (!response.ok) {
+    throw new Error(`${path} is missing on the server (HTTP ${response.status}): run ./lab setup`);
+  }
+  const bytes = await readBody(response, path, expected, report);
+  const problem = await checksumProblem(bytes, path, sha256);
+  if (problem) throw new Error(`${problem}: run ./lab setup again`);
+  if (cache) {
+    // Only verified bytes are cached; a failed put only costs a download next time.
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
+    cache.put(url, new Response(bytes, { headers })).catch(() => {});
+  }
+  return bytes;
+}
+
+/**
+ * Download (or read from the cache), verify and decompress the four IDX files of a data set.
+ * Each file's compressed bytes must have the manifest's length and SHA-256; the IDX contents
+ * are validated afterwards by the core.
  * @param {string} baseUrl URL the relative data paths are resolved against.
  * @param {string} dataset "mnist" or "fashion".
- * @param {{files: string[], bytes: number[]}} entry The manifest entry.
+ * @param {{files: string[], bytes: number[], sha256?: string[]}} entry The manifest entry.
  * @param {(p: {loaded: number, total: number, fromCache: boolean}) => void} onProgress
  *   Called with compressed bytes read so far out of the manifest's total.
  * @returns {Promise<{buffers: Uint8Array[], fromCache: boolean}>} in FILE_ROLES order.
@@ -125,32 +199,14 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
     onProgress({ loaded: Math.min(loaded, total), total, fromCache: allCached });
   };
   onProgress({ loaded: 0, total, fromCache: false });
-  const buffers = await Promise.all(
-    entry.files.map(async (name, i) => {
-      const url = new URL(`data/${dataset}/${name}`, baseUrl).href;
-      let response = await cachedResponse(cache, url, entry.bytes[i]);
-      if (!response) {
-        allCached = false;
-        try {
-          response = await fetch(url, { cache: 'no-cache' });
-        } catch (e) {
-          throw new Error(`cannot download data/${dataset}/${name} (${e.message})`);
-        }
-        if (!response.ok) {
-          throw new Error(`data/${dataset}/${name} is missing (HTTP ${response.status}): run ./lab setup`);
-        }
-        if (cache) {
-          // Store the compressed bytes while we read them; a failed put only costs a re-download.
-          cache.put(url, response.clone()).catch(() => {});
-        }
-      }
-      try {
-        return await decompress(response, report);
-      } catch {
-        if (cache) cache.delete(url).catch(() => {});
-        throw new Error(`data/${dataset}/${name} could not be decompressed (it is not a complete gzip file): run ./lab setup again`);
-      }
+  const compressed = await Promise.all(
+    entry.files.map((name, i) => {
+      const path = `data/${dataset}/${name}`;
+      const url = new URL(path, baseUrl).href;
+      return fetchCompressed(cache, url, path, entry.bytes[i], entry.sha256?.[i], report, () => (allCached = false));
     }),
   );
+  const buffers = [];
+  for (const [i, bytes] of compressed.entries()) buffers.push(await gunzip(bytes, `data/${dataset}/${entry.files[i]}`));
   return { buffers, fromCache: allCached };
 }

@@ -1,34 +1,144 @@
 // Promise-based client of the training worker (worker.js). Each request gets an id and a
 // Promise; unsolicited messages ('progress', 'stopped', 'load-progress', 'fatal') go to listeners.
+// A watchdog notices a worker that died or hangs (requests unanswered, or no progress while
+// playing); then, like after a wasm trap or an uncaught error in the worker, listeners of
+// 'crash' are told, and the session calls restart() and restores its checkpoint.
 
 /** Path of the worker module, relative to this file. */
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+/** Silence from the worker (while a request waits or training plays) before it is probed… */
+export const WATCHDOG_SILENCE_MS = 8000;
+/** …silence allowed while a data set loads (parsing 47 MB on a slow phone is quiet)… */
+export const WATCHDOG_LOAD_SILENCE_MS = 60_000;
+/** …and how long the probe (a ping) may then take before the worker counts as hung. */
+export const WATCHDOG_PROBE_MS = 3000;
+/** Name of the window event that carries the test-only requests (README, "Test hooks"). */
+export const TEST_EVENT = 'softmax-lab-test';
+
+/** An error of a request cut off by a crash (`crashed`: the recovery reports it, not the caller). */
+function crashError(reason) {
+  const e = new Error(reason);
+  e.crashed = true;
+  return e;
+}
 
 /**
  * Start the worker and return its client.
  * @returns {LabClient}
  */
 export function createLabClient() {
-  return new LabClient(new Worker(WORKER_URL, { type: 'module', name: 'softmax-lab' }));
+  const client = new LabClient(() => new Worker(WORKER_URL, { type: 'module', name: 'softmax-lab' }));
+  // Test-only: `window.dispatchEvent(new CustomEvent('softmax-lab-test', {detail: {action, reply}}))`
+  // forwards {type: '__test', action} to the worker; `reply(result | {error})` gets the answer.
+  window.addEventListener(TEST_EVENT, (event) => {
+    const { action, reply } = event.detail || {};
+    client.request('__test', { action }).then(
+      (r) => reply?.(r),
+      (e) => reply?.({ error: e.message }),
+    );
+  });
+  return client;
 }
 
 /** Client of the worker: one method per request type. */
 export class LabClient {
-  /** @param {Worker} worker */
-  constructor(worker) {
-    this.worker = worker;
+  /** @param {() => Worker} spawn creates the worker (again after a crash). */
+  constructor(spawn) {
+    this.spawn = spawn;
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Map();
-    worker.onmessage = (event) => this.receive(event.data);
+    this.streaming = false;
+    this.probe = null;
+    this.dead = false;
+    this.attach(spawn());
+    this.watchdog = setInterval(() => this.watch(), 1000);
+    document.addEventListener('visibilitychange', () => {
+      // Timers of a hidden page are throttled: do not count that time as the worker's silence.
+      if (!document.hidden) this.lastHeard = performance.now();
+    });
+  }
+
+  attach(worker) {
+    this.worker = worker;
+    this.dead = false;
+    this.lastHeard = performance.now();
+    worker.onmessage = (event) => {
+      if (worker === this.worker) this.receive(event.data);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
-      this.fail(`the training worker crashed: ${event.message || 'unknown error'}`);
+      if (worker === this.worker) this.crash(`the training worker crashed (${event.message || 'unknown error'})`);
     };
     worker.onmessageerror = () => this.fail('a message from the training worker could not be read');
   }
 
+  /**
+   * Tell the watchdog whether progress messages are expected (training plays).
+   * @param {boolean} on
+   */
+  expectProgress(on) {
+    this.streaming = on;
+    this.lastHeard = performance.now();
+  }
+
+  watch() {
+    if (this.dead || document.hidden) return;
+    const waiting = [...this.pending.values()];
+    if (waiting.length === 0 && !this.streaming) return;
+    const loading = waiting.some((p) => p.type === 'load');
+    const limit = loading ? WATCHDOG_LOAD_SILENCE_MS : WATCHDOG_SILENCE_MS;
+    const silence = performance.now() - this.lastHeard;
+    if (silence < limit || this.probe) return;
+    // Silent for too long: a ping must come back soon, or the worker is dead or stuck.
+    const worker = this.worker;
+    const timer = setTimeout(() => {
+      if (worker === this.worker && this.probe === timer) {
+        this.probe = null;
+        this.crash(`the training worker stopped responding (silent for ${Math.round((silence + WATCHDOG_PROBE_MS) / 1000)} s)`);
+      }
+    }, WATCHDOG_PROBE_MS);
+    this.probe = timer;
+    this.request('ping').then(
+      () => {
+        if (this.probe === timer) {
+          clearTimeout(timer);
+          this.probe = null;
+        }
+      },
+      () => {},
+    );
+  }
+
+  /**
+   * The worker is unusable: reject what waits and tell the 'crash' listeners (the session
+   * restarts it). Further messages from the old worker are ignored.
+   * @param {string} reason
+   */
+  crash(reason) {
+    if (this.dead) return;
+    this.dead = true;
+    this.streaming = false;
+    clearTimeout(this.probe);
+    this.probe = null;
+    for (const entry of this.pending.values()) entry.reject(crashError(reason));
+    this.pending.clear();
+    for (const fn of this.listeners.get('crash') || []) fn({ type: 'crash', reason });
+  }
+
+  /** Replace the worker by a fresh one (after a crash): terminate, spawn, start listening. */
+  restart() {
+    this.crash('the training worker was restarted');
+    this.worker.terminate();
+    this.attach(this.spawn());
+  }
+
   receive(message) {
+    this.lastHeard = performance.now();
+    if (message.type === 'fatal' && message.restart) {
+      this.crash(message.error);
+      return;
+    }
     if (message.id !== undefined) {
       const entry = this.pending.get(message.id);
       if (!entry) return;
@@ -41,6 +151,7 @@ export class LabClient {
   }
 
   fail(text) {
+    this.streaming = false;
     for (const entry of this.pending.values()) entry.reject(new Error(text));
     this.pending.clear();
     for (const fn of this.listeners.get('fatal') || []) fn({ type: 'fatal', error: text });
@@ -48,7 +159,7 @@ export class LabClient {
 
   /**
    * Listen to unsolicited messages of one type.
-   * @param {'progress'|'stopped'|'load-progress'|'fatal'} type
+   * @param {'progress'|'stopped'|'load-progress'|'fatal'|'crash'} type
    * @param {(message: object) => void} fn
    */
   on(type, fn) {
@@ -66,7 +177,12 @@ export class LabClient {
   request(type, payload = {}, transfer = []) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      if (this.dead) {
+        reject(crashError('the training worker is restarting'));
+        return;
+      }
+      if (this.pending.size === 0) this.lastHeard = performance.now();
+      this.pending.set(id, { resolve, reject, type });
       this.worker.postMessage({ id, type, ...payload }, transfer);
     });
   }
@@ -138,5 +254,20 @@ export class LabClient {
   /** The weights file of the current model with fresh test figures: `{json, evaluation, progress, dataset}`. */
   exportWeights() {
     return this.request('exportWeights');
+  }
+
+  /**
+   * Load a weights file; rejects with the core's reason (the model is then unchanged). On
+   * success the model continues the file's run: `{progress, generation, evaluation, exact,
+   * progressRestored, hyperApplied, seed, hyperparameters}`.
+   * @param {string} json
+   */
+  importWeights(json) {
+    return this.request('importWeights', { json });
+  }
+
+  /** The current weights file without test figures (a checkpoint): `{json, progress, dataset, generation}`. */
+  checkpoint() {
+    return this.request('checkpoint');
   }
 }

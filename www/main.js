@@ -5,6 +5,7 @@
 import { createLabClient } from './lab.js';
 import { createSession } from './session.js';
 import { mountStatus } from './status.js';
+import { mountNotices } from './notices.js';
 import { el } from './dom.js';
 import * as train from './sections/train.js';
 import * as draw from './sections/draw.js';
@@ -18,6 +19,7 @@ mountStatus(document.getElementById('status-area'), session);
 const toc = document.getElementById('toc-list');
 const main = document.getElementById('sections');
 const credits = toc.lastElementChild;
+mountNotices(main, session);
 for (const section of SECTIONS) {
   const root = el('section', { id: section.ID, class: 'section', 'aria-labelledby': `${section.ID}-title` });
   main.append(root);

@@ -166,27 +166,122 @@ export class DrawingPad {
   }
 }
 
+/** Images above this many pixels are refused before decoding (a 10 000 × 10 000 image would
+ * take 400 MB of memory to decode); phone photos (12–48 megapixels) are below it. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** Longest side an SVG drawing is rendered at (it has no pixels of its own). */
+export const SVG_SIDE = 560;
+/** Bytes read to find an image's size in its header (JPEG headers can carry large EXIF blocks). */
+const HEADER_BYTES = 256 * 1024;
+
 /**
- * Decode an image file, scale it down to at most MAX_IMAGE_SIDE and composite it over white.
- * Rejects with a readable message if the file is not an image the browser can decode.
+ * Width and height from the header of a PNG, GIF, JPEG, WebP or BMP file, without decoding.
+ * @param {Uint8Array} b the first bytes of the file
+ * @returns {{format: string, width: number, height: number}|null} null if not recognised
+ */
+export function imageHeaderSize(b) {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const ascii = (at, n) => String.fromCharCode(...b.subarray(at, at + n));
+  if (b.length >= 24 && b[0] === 0x89 && ascii(1, 3) === 'PNG') return { format: 'PNG', width: dv.getUint32(16), height: dv.getUint32(20) };
+  if (b.length >= 10 && ascii(0, 4) === 'GIF8') return { format: 'GIF', width: dv.getUint16(6, true), height: dv.getUint16(8, true) };
+  if (b.length >= 26 && ascii(0, 2) === 'BM') return { format: 'BMP', width: Math.abs(dv.getInt32(18, true)), height: Math.abs(dv.getInt32(22, true)) };
+  if (b.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    const chunk = ascii(12, 4);
+    if (chunk === 'VP8 ') return { format: 'WebP', width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+    if (chunk === 'VP8L') {
+      const bits = dv.getUint32(21, true);
+      return { format: 'WebP', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+    }
+    if (chunk === 'VP8X') return { format: 'WebP', width: (dv.getUint32(24, true) & 0xffffff) + 1, height: (dv.getUint32(27, true) & 0xffffff) + 1 };
+    return null;
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    // JPEG: walk the marker segments to the frame header (SOF0–SOF15 but DHT, JPG, DAC).
+    let at = 2;
+    while (at + 9 < b.length) {
+      if (b[at] !== 0xff) return null;
+      const marker = b[at + 1];
+      if (marker === 0xff) {
+        at += 1;
+        continue;
+      }
+      const length = dv.getUint16(at + 2);
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { format: 'JPEG', width: dv.getUint16(at + 7), height: dv.getUint16(at + 5) };
+      }
+      at += 2 + length;
+    }
+  }
+  return null;
+}
+
+function isSvg(file, head) {
+  if (file.type === 'image/svg+xml' || /\.svgz?$/i.test(file.name)) return true;
+  const text = new TextDecoder().decode(head.subarray(0, 512)).trimStart();
+  return /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text);
+}
+
+/**
+ * Render an SVG file through an <img> from a blob: URL (scripts in it do not run and it loads
+ * nothing: SVG as an image is sandboxed), at SVG_SIDE on its longer side.
+ * @returns {Promise<HTMLImageElement>}
+ */
+async function loadSvg(file, hint) {
+  const url = URL.createObjectURL(new Blob([file], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    return img;
+  } catch {
+    throw new Error(`“${file.name}” is not an SVG image the browser can draw. ${hint}`);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * Decode an image file (PNG, JPEG, WebP, GIF, BMP, or SVG drawn as an image), scale it down to
+ * at most MAX_IMAGE_SIDE and composite it over white. Rejects with a readable message if the
+ * file is empty, not an image, or too large to decode safely (checked in its header first).
  * @param {File} file
- * @returns {Promise<{canvas: HTMLCanvasElement, image: ImageData, width: number, height: number}>}
- *   the scaled canvas, its pixels, and the original size.
+ * @returns {Promise<{canvas: HTMLCanvasElement, image: ImageData, width: number, height: number, format: string}>}
+ *   the scaled canvas, its pixels, and the original size and format.
  */
 export async function readImageFile(file) {
-  const hint = 'Choose a photo or scan of a handwritten digit (PNG, JPEG, WebP or GIF).';
+  const hint = 'Choose a photo or scan of a handwritten digit (PNG, JPEG, WebP, GIF or SVG).';
+  if (file.size === 0) throw new Error(`“${file.name}” is empty (0 bytes). ${hint}`);
   if (file.type && !file.type.startsWith('image/')) {
     throw new Error(`“${file.name}” is not an image (${file.type}). ${hint}`);
   }
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new Error(`“${file.name}” could not be read as an image. ${hint}`);
+  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
+  let source;
+  let format;
+  let width;
+  let height;
+  if (isSvg(file, head)) {
+    source = await loadSvg(file, hint);
+    format = 'SVG';
+    // An SVG without width/height has no size of its own: draw it square.
+    const [w0, h0] = source.naturalWidth > 0 && source.naturalHeight > 0 ? [source.naturalWidth, source.naturalHeight] : [1, 1];
+    const fit = SVG_SIDE / Math.max(w0, h0);
+    [width, height] = [Math.max(1, Math.round(w0 * fit)), Math.max(1, Math.round(h0 * fit))];
+  } else {
+    const size = imageHeaderSize(head);
+    if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+      const mp = ((size.width * size.height) / 1e6).toFixed(0);
+      throw new Error(`“${file.name}” is ${size.width.toLocaleString('en-US')} × ${size.height.toLocaleString('en-US')} pixels (${mp} megapixels); the lab opens images up to ${MAX_IMAGE_PIXELS / 1e6} megapixels. Crop or scale it down first.`);
+    }
+    try {
+      source = await createImageBitmap(file);
+    } catch {
+      throw new Error(`“${file.name}” could not be read as an image. ${hint}`);
+    }
+    format = size ? size.format : 'image';
+    ({ width, height } = source);
   }
-  const { width, height } = bitmap;
   try {
-    const scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
+    const scale = format === 'SVG' ? 1 : Math.min(1, MAX_IMAGE_SIDE / Math.max(width, height));
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(width * scale));
     canvas.height = Math.max(1, Math.round(height * scale));
@@ -194,9 +289,15 @@ export async function readImageFile(file) {
     ctx.fillStyle = LIGHT.paper;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    return { canvas, image: ctx.getImageData(0, 0, canvas.width, canvas.height), width, height };
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    let image;
+    try {
+      image = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    } catch (e) {
+      throw new Error(`the pixels of “${file.name}” cannot be read (${e.message}). ${hint}`);
+    }
+    return { canvas, image, width, height, format };
   } finally {
-    bitmap.close();
+    if (source.close) source.close();
   }
 }

@@ -1,12 +1,28 @@
 // The training session: the one app-state object and every state transition (loading, stepping,
-// playing, resetting, live hyperparameters, evaluation). No DOM: sections subscribe to events and
-// redraw on 'frame', which fires at most once per animation frame.
+// playing, resetting, live hyperparameters, evaluation, importing weights), and keeping the work:
+// checkpoints in IndexedDB (resumed on reload), recovery from a crashed worker, the shareable
+// link. No DOM: sections subscribe to events and redraw on 'frame', which fires at most once per
+// animation frame.
 
 import { availability, fetchManifest } from './data.js';
 import { TestSeries, TrainSeries } from './series.js';
+import { BEFORE_LINK, CURRENT, SessionStore } from './store.js';
+import { buildLink, parseLink } from './share.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
 const STEP_EVAL_DELAY_MS = 250;
+/** While the model changes, a checkpoint is saved at least this often… */
+export const CHECKPOINT_EVERY_MS = 5000;
+/** …and always on Pause, after Step, Reset, import and data-set loads, and when the page hides. */
+/** Largest weights file the page reads (the core's limit too; a 784×10 model is about 0.2 MB). */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+/** A worker that crashes more often than this within CRASH_WINDOW_MS is not restarted again. */
+const MAX_RESTARTS = 3;
+const CRASH_WINDOW_MS = 60_000;
+/** Version of the saved-session record. */
+const RECORD_VERSION = 1;
+/** The link's parameter names, for messages. */
+const LINK_NAMES = { learningRate: 'lr', batchSize: 'batch', l2: 'l2', seed: 'seed' };
 /** Names of the hyperparameters in the order of the form. */
 export const HYPER_FIELDS = ['learningRate', 'batchSize', 'l2', 'seed'];
 /** Human names of the data sets. */
@@ -21,11 +37,24 @@ export function createSession(lab, baseUrl) {
   return new Session(lab, baseUrl);
 }
 
+/** Capitalise the first letter of a message. */
+export function sentence(text) {
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
+}
+
 /** See createSession. */
 export class Session {
   constructor(lab, baseUrl) {
     this.lab = lab;
     this.baseUrl = baseUrl;
+    this.store = new SessionStore();
+    /** The last checkpoint taken (also in IndexedDB): what a crash or a reload comes back to. */
+    this.checkpoint = null;
+    this.unsaved = false;
+    this.saving = null;
+    this.saveAgain = false;
+    this.recovering = false;
+    this.crashes = [];
     this.listeners = new Map();
     this.frameRequested = false;
     this.changes = new Set();
@@ -54,7 +83,18 @@ export class Session {
       test: new TestSeries(),
       evaluation: null,
       diverged: null,
+      /** A button offered beside the status ({label, testid, run}): Retry, or Reset after divergence. */
+      action: null,
+      /** Messages above the sections: {id, kind: 'info'|'warn'|'error', text, actions: [{label, testid, run}]}. */
+      notices: [],
+      /** Outcome of the last weights import: {ok, text}. */
+      importResult: null,
+      /** The last saved checkpoint: {step, savedAt}, or {error}. */
+      saved: null,
+      /** The address that replays this run from step 0. */
+      link: '',
     };
+    lab.on('crash', (m) => this.recover(m.reason));
     lab.on('progress', (m) => this.onProgress(m));
     lab.on('stopped', (m) => this.onStopped(m));
     lab.on('load-progress', (m) => {
@@ -63,6 +103,24 @@ export class Session {
       this.invalidate('load');
     });
     lab.on('fatal', (m) => this.fail(m.error));
+  }
+
+  /**
+   * Show a message above the sections (replacing one with the same id).
+   * @param {string} id
+   * @param {'info'|'warn'|'error'} kind
+   * @param {string} text
+   * @param {{label: string, testid: string, run: () => void}[]} [actions]
+   */
+  notify(id, kind, text, actions = []) {
+    this.state.notices = [...this.state.notices.filter((n) => n.id !== id), { id, kind, text, actions }];
+    this.invalidate('notices');
+  }
+
+  /** @param {string} id */
+  dismiss(id) {
+    this.state.notices = this.state.notices.filter((n) => n.id !== id);
+    this.invalidate('notices');
   }
 
   /**
@@ -97,18 +155,27 @@ export class Session {
     });
   }
 
-  setStatus(state, message) {
+  setStatus(state, message, action = null) {
     this.state.status = { state, message };
+    this.state.action = action;
     this.invalidate('status', 'controls');
   }
 
-  /** Show an error; if training was running, stop it (page and worker stay in agreement). */
-  fail(message) {
+  /**
+   * Show an error; if training was running, stop it (page and worker stay in agreement).
+   * Errors of requests cut off by a worker crash are left to the recovery, which says more.
+   * @param {Error|string} error
+   * @param {() => void} [retry] offered as a Retry button beside the message
+   */
+  fail(error, retry) {
+    if (error && error.crashed) return;
+    const message = sentence(typeof error === 'string' ? error : error.message);
     if (this.state.playing) {
       this.state.playing = false;
+      this.lab.expectProgress(false);
       this.lab.pause().catch(() => {});
     }
-    this.setStatus('error', message);
+    this.setStatus('error', message, retry ? { label: 'Retry', testid: 'retry', run: retry } : null);
   }
 
   /** Human status for a session that is not playing. */
@@ -121,21 +188,127 @@ export class Session {
     }
   }
 
-  /** Load the wasm module, the manifest and MNIST. */
+  /**
+   * Load the wasm module and the manifest, then the data set and model: the one a shared link
+   * names, else the saved session (resumed), else MNIST with the defaults.
+   */
   async start() {
+    const s = this.state;
+    this.setStatus('loading', 'Starting the lab…');
+    let ready = false;
     try {
       const [{ defaults }, manifest] = await Promise.all([this.lab.init(), fetchManifest(this.baseUrl)]);
-      const s = this.state;
       s.defaults = defaults;
       s.manifest = manifest;
-      s.hyper = { learningRate: defaults.learning_rate, batchSize: defaults.batch_size, l2: defaults.l2, seed: defaults.seed };
-      s.input = { ...s.hyper };
-      this.invalidate('controls', 'hyper');
-      this.emit('hyper', { fill: true });
-      await this.loadDataset('mnist');
+      ready = true;
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e, () => this.start());
     }
+    if (!ready) return;
+    this.watchPage();
+    s.hyper = { learningRate: s.defaults.learning_rate, batchSize: s.defaults.batch_size, l2: s.defaults.l2, seed: s.defaults.seed };
+    const saved = await this.readSaved();
+    const link = parseLink(globalThis.location?.search || '');
+    let dataset = 'mnist';
+    let restore = null;
+    if (link.present) {
+      dataset = await this.applyLink(link);
+      if (saved) this.offerSavedBeforeLink(saved);
+    } else if (saved) {
+      s.hyper = { ...saved.hyper };
+      dataset = saved.dataset;
+      restore = saved;
+    }
+    s.input = { ...s.hyper };
+    this.invalidate('controls', 'hyper');
+    this.emit('hyper', { fill: true });
+    await this.loadDataset(dataset, { restore });
+  }
+
+  /** Save on page hide (tab switch, reload, close), and every CHECKPOINT_EVERY_MS while changing. */
+  watchPage() {
+    if (this.watching) return;
+    this.watching = true;
+    setInterval(() => {
+      if (this.unsaved) this.saveCheckpoint();
+    }, CHECKPOINT_EVERY_MS);
+    const hide = () => {
+      if (this.state.generation > 0) this.saveCheckpoint();
+    };
+    globalThis.addEventListener?.('pagehide', hide);
+    globalThis.document?.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') hide();
+    });
+  }
+
+  /** The saved session, or null (none, unreadable, or from another version). */
+  async readSaved() {
+    try {
+      const r = await this.store.get(CURRENT);
+      const ok = r && r.version === RECORD_VERSION && typeof r.weights === 'string' && r.hyper && typeof r.dataset === 'string';
+      return ok ? r : null;
+    } catch (e) {
+      this.notify('storage', 'warn', `Sessions cannot be saved in this browser (${e.message}): reloading the page starts over.`);
+      return null;
+    }
+  }
+
+  /**
+   * Take the settings of a shared link: each value the core accepts; the defaults for the rest,
+   * with one message that lists what was not taken and why. The link then leaves the address
+   * bar, so that a reload resumes this session instead of starting the link's run again.
+   * @returns {Promise<string>} the data set to load
+   */
+  async applyLink(link) {
+    const s = this.state;
+    const v = link.values;
+    const problems = [...link.problems];
+    const errors = await this.lab.validate({ ...s.hyper, ...v });
+    for (const [field, name] of Object.entries(LINK_NAMES)) {
+      if (v[field] === undefined) continue;
+      if (errors[field]) problems.push(`${name}=${v[field]}: ${errors[field]}`);
+      else s.hyper[field] = v[field];
+    }
+    let dataset = v.dataset || 'mnist';
+    const { available, reason } = this.datasetAvailability(dataset);
+    if (!available) {
+      problems.push(`${DATASET_NAMES[dataset]} is not available here (${reason})`);
+      dataset = 'mnist';
+    }
+    const h = s.hyper;
+    const settings = `ε = ${h.learningRate}, batch size ${h.batchSize}, α = ${h.l2}, seed ${h.seed}, ${DATASET_NAMES[dataset]}`;
+    if (problems.length) {
+      this.notify('link', 'warn', `This link's settings could not all be used — ${problems.join('; ')}. The defaults stand in for those. Running: ${settings}.`, [
+        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('link') },
+      ]);
+    } else {
+      this.notify('link', 'info', `Opened a shared run: ${settings}, from step 0. The same steps give the same numbers as on the machine it came from.`, [
+        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('link') },
+      ]);
+    }
+    const loc = globalThis.location;
+    if (loc) globalThis.history?.replaceState(null, '', `${loc.pathname}${loc.hash}`);
+    return dataset;
+  }
+
+  /** A shared link replaces the saved session: keep that one aside and offer it back. */
+  offerSavedBeforeLink(saved) {
+    this.store.put(BEFORE_LINK, saved).catch(() => {});
+    this.notify('before-link', 'info', `Your saved session (${DATASET_NAMES[saved.dataset] || saved.dataset}, step ${saved.step.toLocaleString('en-US')}) was kept aside for this link.`, [
+      {
+        label: 'Go back to it',
+        testid: 'restore-before-link',
+        run: async () => {
+          this.dismiss('before-link');
+          this.dismiss('link');
+          const s = this.state;
+          s.hyper = { ...saved.hyper };
+          s.input = { ...s.hyper };
+          this.emit('hyper', { fill: true });
+          await this.loadDataset(saved.dataset, { restore: saved });
+        },
+      },
+    ]);
   }
 
   /**
@@ -150,13 +323,14 @@ export class Session {
    * Switch to a data set: download it (progress in state.load), build a new model, evaluate.
    * @param {string} name "mnist" or "fashion".
    */
-  async loadDataset(name) {
+  async loadDataset(name, { restore = null, why = 'resume' } = {}) {
     const s = this.state;
     const { available, reason } = this.datasetAvailability(name);
     if (!available) {
       this.fail(`${DATASET_NAMES[name] || name} is not available: ${reason}`);
-      return;
+      return false;
     }
+    if (s.playing) await this.pause();
     clearTimeout(this.stepEvalTimer);
     s.busy = true;
     s.playing = false;
@@ -176,13 +350,7 @@ export class Session {
       s.trainSize = r.trainSize;
       s.testSize = r.testSize;
       s.transform = r.transform;
-      s.generation = r.generation;
-      s.progress = r.progress;
-      s.rate = 0;
-      s.diverged = null;
-      s.train.clear();
-      s.test.clear();
-      s.evaluation = null;
+      this.newRun(r);
       this.addEvaluation(r.evaluation);
       s.busy = false;
       s.load = null;
@@ -192,18 +360,86 @@ export class Session {
         s.input = { ...s.hyper };
         this.emit('hyper', { fill: true });
       }
+      if (restore) await this.resume(restore, why);
       this.emit('dataset', s);
       this.invalidate('load', 'progress', 'train', 'test', 'dataset');
       this.idleStatus();
       // Batch-size limits depend on the training-set size, and the form may have changed while
       // loading: re-check what is typed and give the new model the valid values.
       await this.updateHyper({}, true);
+      this.saveCheckpoint();
+      return true;
     } catch (e) {
       s.busy = false;
       s.load = null;
       this.invalidate('load');
-      this.fail(e.message);
+      if (e.crashed) return false; // the recovery takes over
+      const kept = s.generation > 0 ? ` The ${DATASET_NAMES[s.dataset]} model is kept.` : ' Sections that need no data still work.';
+      this.fail(`${e.message || e}.${kept}`, () => this.loadDataset(name, { restore }));
+      return false;
     }
+  }
+
+  /**
+   * Continue a saved run (checkpoint): its weights, step count, shuffling position and curves.
+   * If the record cannot be used, the fresh model stays and a message says why.
+   * @param {object} record from snapshot()
+   */
+  async resume(record, why = 'resume') {
+    const s = this.state;
+    try {
+      if (record.dataset !== s.dataset) throw new Error(`it is for ${record.dataset}, not ${s.dataset}`);
+      const r = await this.lab.importWeights(record.weights);
+      this.adopt(r, record);
+      const at = new Date(record.savedAt).toLocaleTimeString('en-GB');
+      const order = r.exact ? '' : ' The run was too long to replay its shuffling: training continues from the saved weights with a fresh order of the examples.';
+      if (why === 'resume') {
+        this.notify('resume', 'info', `Welcome back: your session was restored at step ${r.progress.step.toLocaleString('en-US')} (saved at ${at} in this browser).${order}`, [
+          { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('resume') },
+          { label: 'Start over', testid: 'start-over', run: () => this.startOver() },
+        ]);
+      }
+      return r;
+    } catch (e) {
+      if (e.crashed) throw e;
+      this.notify('resume', 'warn', `The saved session could not be restored (${e.message}); this is a fresh model.`);
+      return null;
+    }
+  }
+
+  /** Forget the resumed run: Reset with the seed in the form. */
+  async startOver() {
+    this.dismiss('resume');
+    await this.reset();
+  }
+
+  /** A new model generation in the worker (`r`: {generation, progress}): curves start over. */
+  newRun(r) {
+    const s = this.state;
+    s.generation = r.generation;
+    s.progress = r.progress;
+    s.rate = 0;
+    s.diverged = null;
+    s.train.clear();
+    s.test.clear();
+    s.evaluation = null;
+  }
+
+  /**
+   * Take the model the worker now has after importWeights: new generation, its progress, and
+   * (for a checkpoint of the same step) the saved curves.
+   */
+  adopt(r, record = null) {
+    const s = this.state;
+    clearTimeout(this.stepEvalTimer);
+    this.newRun(r);
+    if (record && record.step === r.progress.step && record.train && record.test) {
+      Object.assign(s.train, record.train);
+      Object.assign(s.test, record.test);
+    }
+    this.addEvaluation(r.evaluation);
+    this.invalidate('progress', 'train', 'test');
+    this.emit('dataset', s);
   }
 
   /** Whether Step/Play may start: model loaded and no invalid training hyperparameter. */
@@ -233,9 +469,11 @@ export class Session {
       if ((changed || force) && s.generation > 0) {
         await this.lab.setHyperparameters({ learningRate: s.hyper.learningRate, batchSize: s.hyper.batchSize, l2: s.hyper.l2 });
       }
+      this.state.link = buildLink(this.baseUrl, s.hyper, s.dataset);
+      if (changed) this.unsaved = true;
       this.emit('hyper', { fill: false });
       this.invalidate('controls', 'hyper');
-    }).catch((e) => this.fail(e.message));
+    }).catch((e) => this.fail(e));
     return this.hyperChain;
   }
 
@@ -254,9 +492,12 @@ export class Session {
       if (this.state.status.state === 'error') this.idleStatus();
       else if (this.state.status.state === 'ready' && this.state.progress.step > 0) this.idleStatus();
       clearTimeout(this.stepEvalTimer);
-      this.stepEvalTimer = setTimeout(() => this.evaluate(), STEP_EVAL_DELAY_MS);
+      this.stepEvalTimer = setTimeout(async () => {
+        await this.evaluate();
+        await this.saveCheckpoint();
+      }, STEP_EVAL_DELAY_MS);
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e);
     }
   }
 
@@ -270,8 +511,9 @@ export class Session {
     this.setStatus('training', 'Training in the background: the charts update as it runs. Press Pause to stop.');
     try {
       await this.lab.play();
+      if (this.state.playing) this.lab.expectProgress(true);
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e);
     }
   }
 
@@ -279,6 +521,7 @@ export class Session {
   async pause() {
     if (!this.state.playing) return;
     this.state.playing = false;
+    this.lab.expectProgress(false);
     this.invalidate('controls');
     try {
       const r = await this.lab.pause();
@@ -288,8 +531,9 @@ export class Session {
       }
       this.invalidate('progress');
       if (this.state.status.state !== 'error') this.idleStatus();
+      await this.saveCheckpoint();
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e);
     }
   }
 
@@ -301,20 +545,15 @@ export class Session {
     clearTimeout(this.stepEvalTimer);
     try {
       const r = await this.lab.reset(s.hyper.seed);
-      s.generation = r.generation;
-      s.progress = r.progress;
-      s.diverged = null;
-      s.train.clear();
-      s.test.clear();
-      s.evaluation = null;
-      s.rate = 0;
+      this.newRun(r);
       this.addEvaluation(r.evaluation);
       this.invalidate('progress', 'train', 'test');
       this.emit('dataset', s);
       if (s.playing) this.setStatus('training', 'Training in the background: the charts update as it runs. Press Pause to stop.');
       else this.idleStatus();
+      await this.saveCheckpoint();
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e);
     }
   }
 
@@ -325,7 +564,7 @@ export class Session {
       const r = await this.lab.evaluate();
       if (r.generation === this.state.generation) this.addEvaluation(r.evaluation);
     } catch (e) {
-      this.fail(e.message);
+      this.fail(e);
     }
   }
 
@@ -339,6 +578,151 @@ export class Session {
     return { json: r.json, filename: `softmax-lab-${r.dataset}-step${r.progress.step}.json` };
   }
 
+  /**
+   * Import a weights file chosen by the user. Refused before reading if it is too large; the
+   * core checks everything else. On any refusal the current model is kept and the reason is
+   * shown; on success the model continues the file's run (its step count, seed and settings).
+   * @param {File} file
+   */
+  async importWeights(file) {
+    const s = this.state;
+    const name = `“${file.name}”`;
+    const refuse = (reason) => {
+      s.importResult = { ok: false, text: `${name} was not imported: ${reason}. The current model is kept.` };
+      this.invalidate('import');
+    };
+    if (s.busy || s.generation === 0) return refuse('no model is loaded yet');
+    if (file.size > MAX_IMPORT_BYTES) {
+      return refuse(`the file is ${(file.size / 1e6).toFixed(1)} MB; a weights file is about 0.2 MB and at most ${MAX_IMPORT_BYTES / 2 ** 20} MB is read`);
+    }
+    let text;
+    try {
+      text = await file.text();
+    } catch (e) {
+      return refuse(`the file could not be read (${e.message})`);
+    }
+    if (s.playing) await this.pause();
+    await this.hyperChain;
+    let r;
+    try {
+      r = await this.lab.importWeights(text);
+    } catch (e) {
+      if (e.crashed) return refuse('the training worker crashed while reading it');
+      return refuse(e.message.replace(/^cannot import weights: /, ''));
+    }
+    this.adopt(r);
+    if (r.hyperApplied) {
+      s.hyper = { ...r.hyperparameters, seed: r.seed };
+      s.input = { ...s.hyper };
+      this.emit('hyper', { fill: true });
+    }
+    await this.updateHyper({}, true);
+    const acc = r.evaluation && Number.isFinite(r.evaluation.accuracy) ? `, test accuracy ${(r.evaluation.accuracy * 100).toFixed(2)} %` : '';
+    const where = r.progressRestored ? `the model of step ${r.progress.step.toLocaleString('en-US')} (seed ${r.seed})` : 'the model (its step count does not fit this data set: counting from 0)';
+    const settings = r.hyperApplied ? ' with the settings it was trained with' : ' with the current settings (the file’s do not fit this data set)';
+    s.importResult = { ok: true, text: `Imported ${name}: ${where}${acc}. Training continues from there${settings}.` };
+    this.invalidate('import');
+    this.idleStatus();
+    await this.saveCheckpoint();
+  }
+
+  /**
+   * Save a checkpoint now (weights file + settings + step count + curves) in memory and in
+   * IndexedDB. Calls made while one is being saved are folded into one more save afterwards.
+   */
+  async saveCheckpoint() {
+    const s = this.state;
+    if (s.generation === 0 || s.busy || this.recovering) return;
+    if (this.saving) {
+      this.saveAgain = true;
+      return this.saving;
+    }
+    this.unsaved = false;
+    this.saving = (async () => {
+      try {
+        const c = await this.lab.checkpoint();
+        if (c.generation !== s.generation) return;
+        const record = this.snapshot(c);
+        this.checkpoint = record;
+        await this.store.put(CURRENT, record);
+        s.saved = { step: record.step, savedAt: record.savedAt };
+      } catch (e) {
+        if (!e.crashed) s.saved = { error: e.message || String(e) };
+      } finally {
+        this.invalidate('saved');
+      }
+    })();
+    await this.saving;
+    this.saving = null;
+    if (this.saveAgain) {
+      this.saveAgain = false;
+      await this.saveCheckpoint();
+    }
+  }
+
+  /** The saved-session record for a checkpoint reply (curves only if they end at its step). */
+  snapshot(c) {
+    const s = this.state;
+    const step = c.progress.step;
+    const curves = s.train.lastStep === step || step === 0;
+    return {
+      version: RECORD_VERSION,
+      savedAt: Date.now(),
+      dataset: c.dataset,
+      hyper: { ...s.hyper },
+      weights: c.json,
+      step,
+      examplesSeen: c.progress.examples_seen,
+      train: curves ? structuredClone({ ...s.train }) : null,
+      test: curves ? structuredClone({ ...s.test }) : null,
+    };
+  }
+
+  /**
+   * The worker crashed, trapped or stopped answering: start a new one, load the data again
+   * (from the browser cache) and restore the last checkpoint. Steps after it are lost, and
+   * the message says how many.
+   * @param {string} reason
+   */
+  async recover(reason) {
+    if (this.recovering) return;
+    const s = this.state;
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    clearTimeout(this.stepEvalTimer);
+    const lastStep = s.progress.step;
+    s.playing = false;
+    s.busy = true;
+    if (this.crashes.length > MAX_RESTARTS) {
+      s.busy = false;
+      this.fail(`${reason}. It crashed ${this.crashes.length} times within a minute, so it is not restarted again: reload the page (your last checkpoint is saved)`);
+      return;
+    }
+    this.recovering = true;
+    this.setStatus('loading', `${sentence(reason)}. Restarting it and restoring the last checkpoint…`);
+    const checkpoint = this.checkpoint && this.checkpoint.dataset === s.dataset ? this.checkpoint : null;
+    try {
+      this.lab.restart();
+      await this.lab.init();
+      s.generation = 0;
+      this.recovering = false;
+      const ok = await this.loadDataset(s.dataset, { restore: checkpoint, why: 'crash' });
+      if (!ok) return;
+      const lost = lastStep - s.progress.step;
+      const restored = checkpoint && s.progress.step === checkpoint.step
+        ? `restored the checkpoint of step ${checkpoint.step.toLocaleString('en-US')} (saved at ${new Date(checkpoint.savedAt).toLocaleTimeString('en-GB')})${lost > 0 ? `; the ${lost.toLocaleString('en-US')} step${lost === 1 ? '' : 's'} after it were lost` : ''}`
+        : 'there was no checkpoint yet, so this is a fresh model';
+      this.notify('crash', 'warn', `${sentence(reason)}. The lab restarted it and ${restored}.`, [
+        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('crash') },
+      ]);
+    } catch (e) {
+      this.recovering = false;
+      s.busy = false;
+      this.fail(`${reason}, and restarting it failed (${e.message}): reload the page`);
+    }
+  }
+
   addEvaluation(e) {
     if (!e || e.generation !== this.state.generation) return;
     this.state.evaluation = e;
@@ -350,6 +734,7 @@ export class Session {
     const s = this.state;
     if (r.generation !== s.generation) return;
     s.progress = r.progress;
+    if (r.losses.length > 0) this.unsaved = true;
     if (r.losses.length > 0) s.train.append(r.losses, r.progress.step);
     this.invalidate('progress', 'train');
   }
@@ -365,6 +750,7 @@ export class Session {
   onStopped(m) {
     if (m.generation !== this.state.generation) return;
     this.state.playing = false;
+    this.lab.expectProgress(false);
     this.state.progress = m.progress;
     this.addEvaluation(m.evaluation);
     this.invalidate('progress');
@@ -375,6 +761,12 @@ export class Session {
   diverge(message) {
     this.state.diverged = message;
     this.state.playing = false;
-    this.setStatus('error', `${message[0].toUpperCase()}${message.slice(1)}. Training is paused.`);
+    this.lab.expectProgress(false);
+    this.setStatus('error', `${sentence(message)}. Training is paused; the weights are those of the last good step.`, {
+      label: '↺ Reset',
+      testid: 'diverged-reset',
+      run: () => this.reset(),
+    });
+    this.saveCheckpoint();
   }
 }

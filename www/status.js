@@ -1,4 +1,5 @@
-// The status line in the header (data-state = loading | ready | training | paused | error)
+// The status line in the header (data-state = loading | ready | training | paused | error),
+// the button the session offers beside it (Retry after a failed load, Reset after divergence),
 // and the download progress bar shown while a data set loads.
 
 import { el, formatMB, setValue } from './dom.js';
@@ -14,15 +15,30 @@ export function mountStatus(root, session) {
   const dot = el('span', { class: 'status-dot', 'aria-hidden': 'true' });
   const text = el('span', { class: 'status-text' });
   const status = el('div', { testid: 'status', class: 'status', role: 'status', 'aria-live': 'polite', data: { state: 'loading' } }, dot, text);
+  const action = el('button', { type: 'button', class: 'btn btn-status', hidden: true });
+  action.addEventListener('click', () => {
+    const a = s.action;
+    if (!a) return;
+    action.disabled = true;
+    a.run();
+  });
+  const line = el('div', { class: 'status-line' }, status, action);
   const bar = el('progress', { class: 'load-bar', max: '1', value: '0', 'aria-label': 'Data download progress' });
   const barText = el('span', { class: 'load-text' });
   const loading = el('div', { class: 'load', hidden: true }, bar, barText);
-  root.append(status, loading);
+  root.append(line, loading);
 
   function render() {
     const st = s.status;
     if (status.dataset.state !== st.state) status.dataset.state = st.state;
     setValue(text, st.message);
+    const a = s.action;
+    action.hidden = !a;
+    action.disabled = false;
+    if (a) {
+      setValue(action, a.label);
+      if (action.dataset.testid !== a.testid) action.dataset.testid = a.testid;
+    }
     const l = s.load;
     loading.hidden = !l;
     if (!l) return;

@@ -8,6 +8,11 @@
 //                                                                         (unsolicited, while playing)
 //                   {type: 'stopped', generation, reason, message, progress, evaluation}
 //                                                                         (play loop ended by itself)
+//                   {type: 'fatal', error, restart}                       (the worker is unusable:
+//                                          restart = a wasm trap or a broken play loop; the page
+//                                          restarts the worker and restores its last checkpoint)
+// Test-only: {type: '__test', action} (see TEST_ACTIONS) makes the worker crash, trap, hang or
+// report its wasm memory, so the e2e tests and tests/e2e/soak.mjs can exercise recovery.
 // Requests are handled in order; the play loop runs in time-budgeted chunks and yields between
 // them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
 
@@ -28,6 +33,7 @@ const RATE_WINDOW_MS = 1000;
 /** Everything the worker holds. */
 const state = {
   wasmReady: null,
+  wasm: null,
   data: null,
   lab: null,
   generation: 0,
@@ -54,6 +60,16 @@ function post(message, transfer = []) {
 function errorMessage(e) {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** A trap leaves the wasm instance in an unknown state: the page must restart the worker. */
+function isTrap(e) {
+  return e instanceof WebAssembly.RuntimeError;
+}
+
+function fatal(e) {
+  state.playing = false;
+  post({ type: 'fatal', restart: true, error: `${isTrap(e) ? 'WebAssembly trapped' : 'training failed'}: ${errorMessage(e)}` });
 }
 
 function requireLab() {
@@ -87,14 +103,31 @@ function measureRate(examplesSeen) {
   return state.rate;
 }
 
+/** A new model (data set, import): its own generation, step cost and rate measured afresh. */
+function newGeneration() {
+  state.generation += 1;
+  state.rateSamples = [];
+  state.rate = 0;
+  state.msPerStep = CHUNK_MS;
+}
+
 function stop(reason, message) {
   state.playing = false;
   // Evaluate the weights training stopped at, so the test figures shown belong to them.
   post({ type: 'stopped', generation: state.generation, reason, message, progress: state.lab.progress(), evaluation: currentEval() });
 }
 
-/** One chunk of continuous training: steps for about CHUNK_MS, then report and yield. */
+/** One chunk of continuous training; any exception ends the worker's usefulness. */
 function runChunk() {
+  try {
+    trainChunk();
+  } catch (e) {
+    fatal(e);
+  }
+}
+
+/** Steps for about CHUNK_MS, then report and yield. */
+function trainChunk() {
   if (!state.playing || !state.lab) return;
   const lab = state.lab;
   const start = performance.now();
@@ -180,10 +213,7 @@ const HANDLERS = {
     }
     state.data = data;
     state.lab = lab;
-    state.generation += 1;
-    state.rateSamples = [];
-    state.rate = 0;
-    state.msPerStep = CHUNK_MS;
+    newGeneration();
     const evaluation = evaluateNow();
     return {
       dataset: data.dataset(),
@@ -296,6 +326,66 @@ const HANDLERS = {
     return { probs, step: lab.progress().step, transfer: [probs.buffer] };
   },
 
+  /**
+   * Load a weights file (the user's import, or a checkpoint the page saved). A file the core
+   * rejects changes nothing. An accepted one also brings where its run stood: the model is
+   * re-seeded with the file's seed, gets the weights, the file's hyperparameters and its step
+   * count and shuffling position (replayed from the seed), so training continues that run.
+   */
+  importWeights({ json }) {
+    const lab = requireLab();
+    lab.importWeights(json); // throws with the reason; the current model is kept
+    const file = JSON.parse(json);
+    const { training: t, hyperparameters: h } = file;
+    state.playing = false;
+    lab.reset(t.seed);
+    lab.importWeights(json);
+    let exact = false;
+    let hyperApplied = true;
+    try {
+      lab.setHyperparameters(h.learning_rate, h.batch_size, h.l2);
+    } catch {
+      hyperApplied = false; // e.g. a batch size larger than this training set: keep the current ones
+    }
+    let progressRestored = true;
+    try {
+      exact = lab.restoreProgress(t.steps, t.examples_seen);
+    } catch {
+      progressRestored = false; // counters that cannot belong to this data set: count from 0
+    }
+    newGeneration();
+    const evaluation = evaluateNow();
+    return {
+      progress: lab.progress(),
+      generation: state.generation,
+      evaluation,
+      exact,
+      progressRestored,
+      hyperApplied,
+      seed: t.seed,
+      hyperparameters: { learningRate: h.learning_rate, batchSize: h.batch_size, l2: h.l2 },
+    };
+  },
+
+  /** The weights file of the model as it is (no test figures): the page's checkpoint. */
+  checkpoint() {
+    const lab = requireLab();
+    const json = lab.exportWeights(NaN, NaN, 0);
+    return { json, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
+  },
+
+  /** Liveness probe for the page's watchdog. */
+  ping() {
+    return { playing: state.playing };
+  },
+
+  /** Test-only (documented in README, "Test hooks"): see TEST_ACTIONS. */
+  __test({ action }) {
+    const run = TEST_ACTIONS[action];
+    if (!run) throw new Error(`unknown test action "${action}"`);
+    return run();
+  },
+
   exportWeights() {
     const lab = requireLab();
     const evaluation = currentEval();
@@ -303,6 +393,41 @@ const HANDLERS = {
     const finite = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : NaN);
     const json = lab.exportWeights(finite(evaluation.loss), finite(evaluation.accuracy), evaluation.count);
     return { json, evaluation, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
+  },
+};
+
+/**
+ * Test-only actions: each simulates one way a worker dies. `trap` asks the wasm allocator for
+ * 4 GB (a real out-of-memory trap in wasm, as a runaway allocation would cause), `throw` throws
+ * outside any handler (the Worker's 'error' event), `close` ends the worker silently (requests
+ * go unanswered: the page's watchdog), `hang` spins forever (likewise); `memory` reports the
+ * wasm memory for the soak test.
+ */
+const TEST_ACTIONS = {
+  trap() {
+    state.wasm.__wbindgen_malloc(0xfffffff0, 8);
+    return null;
+  },
+  throw() {
+    setTimeout(() => {
+      throw new Error('test-only crash of the training worker');
+    });
+    return null;
+  },
+  close() {
+    setTimeout(() => self.close());
+    return null;
+  },
+  hang() {
+    setTimeout(() => {
+      for (;;) {
+        /* spin: the page's watchdog must notice */
+      }
+    });
+    return null;
+  },
+  memory() {
+    return { wasmBytes: state.wasm.memory.buffer.byteLength, step: state.lab ? state.lab.progress().step : 0 };
   },
 };
 
@@ -317,8 +442,11 @@ self.onmessage = async (event) => {
     post({ id, ok: true, result }, transfer);
   } catch (e) {
     post({ id, ok: false, error: errorMessage(e) });
+    if (isTrap(e)) fatal(e);
   }
 };
 
-state.wasmReady = init().then(() => undefined);
+state.wasmReady = init().then((wasm) => {
+  state.wasm = wasm;
+});
 state.wasmReady.catch((e) => post({ type: 'fatal', error: `the WebAssembly module failed to load: ${errorMessage(e)}` }));

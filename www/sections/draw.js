@@ -13,6 +13,8 @@ export const TITLE = 'Draw';
 const REPREDICT_MS = 200;
 /** Side of the model's 28×28 input. */
 const SIDE = 28;
+/** Ink whose bounding box is smaller than this fraction of the pad is "a dot", not a digit. */
+const TINY_MARK = 0.15;
 
 const TEX = {
   model: String.raw`\hat{\mathbf{y}} = \operatorname{softmax}(\mathbf{x}\mathbf{W} + \mathbf{b})`,
@@ -30,7 +32,7 @@ function transformTex(t) {
 export function mount(root, session) {
   const s = session.state;
   /** This section's view state (pending requests, last prepared image). */
-  const view = { dirty: false, inFlight: false, pixels: null, lastRepredict: 0, repredicting: false, repredictTimer: 0, stale: false, imageRequest: 0 };
+  const view = { dirty: false, inFlight: false, pixels: null, lastRepredict: 0, repredicting: false, repredictTimer: 0, stale: false, imageRequest: 0, drawNote: false };
 
   const canvas = el('canvas', { testid: 'draw-canvas', class: 'pad', width: PAD_SIZE, height: PAD_SIZE, 'aria-label': 'Drawing pad: draw a digit with the mouse, a pen or a finger', role: 'img' });
   const brush = el('input', { id: 'brush', type: 'range', min: '6', max: '40', step: '1', value: String(DEFAULT_BRUSH) });
@@ -191,31 +193,46 @@ export function mount(root, session) {
     if (!view.inFlight) requestAnimationFrame(run);
   }
 
+  /** A message about the drawing (not about an opened image), cleared when the drawing is fine. */
+  function drawNote(text) {
+    if (!text && !view.drawNote) return;
+    view.drawNote = Boolean(text);
+    setValue(message, text);
+  }
+
   async function run() {
     if (!view.dirty || view.inFlight) return;
     view.dirty = false;
     if (pad.empty) {
+      drawNote('');
       showEmpty();
       return;
     }
     if (s.generation === 0) {
-      setValue(predictionHint, 'The model is still loading…');
+      const failed = s.status.state === 'error';
+      setValue(predictionHint, failed ? 'No model: the data set did not load (see the message at the top)' : 'The model is still loading…');
       predictionHint.hidden = false;
       return;
     }
     view.inFlight = true;
     try {
-      const r = await session.lab.predict(pad.capture(), pad.background);
+      const capture = pad.capture();
+      const r = await session.lab.predict(capture, pad.background);
       if (pad.empty) showEmpty();
-      else if (r.empty) showEmpty(`No ink found: ${emptyHint().toLowerCase()}`);
-      else {
+      else if (r.empty) {
+        showEmpty('No digit stands out');
+        drawNote('Nothing stands out from the background: the pad is (almost) all one colour. Clear it and draw a digit.');
+      } else {
         view.pixels = r.pixels;
         showPixels(r.pixels);
         setValue(seenNote, r.lightBackground ? 'Dark ink on light paper was detected and inverted.' : 'Ink bright on black, as in MNIST.');
         showProbs(r.probs, r.step);
+        const [x0, y0, x1, y1] = r.bbox;
+        const tiny = Math.max(x1 - x0, y1 - y0) < TINY_MARK * capture.width;
+        drawNote(tiny ? 'That is only a dot: it is scaled up to fill 20 × 20 pixels, so the model sees a blob and its guess means little. Draw a whole digit.' : '');
       }
     } catch (e) {
-      setValue(message, `Could not classify the drawing: ${e.message}`);
+      drawNote(`Could not classify the drawing: ${e.message}`);
     } finally {
       view.inFlight = false;
       if (view.dirty) requestAnimationFrame(run);
@@ -247,9 +264,11 @@ export function mount(root, session) {
 
   async function openImage(file) {
     const ticket = ++view.imageRequest;
+    view.drawNote = false;
     setValue(message, `Reading “${file.name}”…`);
     try {
-      const { canvas: image, image: pixels, width, height } = await readImageFile(file);
+      const { canvas: image, image: pixels, width, height, format } = await readImageFile(file);
+      const size = format === 'SVG' ? 'an SVG drawing' : `${width} × ${height}`;
       if (ticket !== view.imageRequest) return;
       if (s.generation === 0) throw new Error('the model is still loading; try again in a moment');
       const r = await session.lab.predict(pixels, 'auto');
@@ -257,7 +276,7 @@ export function mount(root, session) {
       if (r.empty) {
         pad.showImage(image, true, { notify: false });
         showEmpty('No digit found in the image');
-        setValue(message, `No digit found in “${file.name}”: the image has too little contrast.`);
+        setValue(message, `No digit found in “${file.name}” (${size}): the image has too little contrast.`);
         return;
       }
       pad.showImage(image, r.lightBackground, { notify: false }); // already classified
@@ -265,7 +284,7 @@ export function mount(root, session) {
       showPixels(r.pixels);
       setValue(seenNote, r.lightBackground ? 'Dark ink on light paper was detected and inverted.' : 'Light ink on a dark background was detected.');
       showProbs(r.probs, r.step);
-      setValue(message, `“${file.name}” (${width} × ${height}): you can draw over it, or Clear.`);
+      setValue(message, `“${file.name}” (${size}): you can draw over it, or Clear.`);
     } catch (e) {
       if (ticket === view.imageRequest) setValue(message, e.message);
     }

@@ -1,5 +1,6 @@
-// Section "Train": Step / Play / Pause / Reset, live hyperparameters with the formulas they
-// appear in, the data-set picker, progress figures and the two live charts.
+// Section "Train": Step / Play / Pause / Reset, export and import of weights, live
+// hyperparameters with the formulas they appear in, the data-set picker, the link to the run,
+// progress figures, where the session was last saved, and the two live charts.
 
 import { createTestChart, createTrainChart } from '../charts.js';
 import { el, formatInt, formatLoss, formatPercent, formatRate, NONE, setValue } from '../dom.js';
@@ -41,6 +42,15 @@ function field({ id, testid, label, hint, math, note }) {
   return { node, input, error };
 }
 
+/** The link that replays the run from step 0 (updated as the settings change). */
+function shareParts() {
+  const link = el('a', { testid: 'share-link', class: 'share-link', href: '#' });
+  const copy = el('button', { type: 'button', class: 'btn btn-small', testid: 'copy-link' }, 'Copy link');
+  const note = el('p', { class: 'field-note', id: 'share-note' },
+    'Holds ε, n, α, the seed and the data set — not the weights. Opening it starts the same run from step 0, and the same steps give the same numbers (if the settings stay as they are).');
+  return { link, copy, note };
+}
+
 function stat(testid, label) {
   const value = el('dd', { testid, class: 'stat-value', data: { value: '0' } }, NONE);
   const sub = el('span', { class: 'stat-sub' });
@@ -63,6 +73,15 @@ export function mount(root, session) {
     reset: el('button', { type: 'button', testid: 'reset', class: 'btn', title: 'New random weights and shuffling from the seed' }, '↺ Reset'),
     exportWeights: el('button', { type: 'button', testid: 'export-weights', class: 'btn btn-ghost', title: 'Download W, b, μ, σ and the test figures as JSON' }, 'Export weights'),
   };
+  const importInput = el('input', { id: 'import-weights', testid: 'import-weights', type: 'file', accept: '.json,application/json', class: 'visually-hidden' });
+  const importLabel = el('label', { for: 'import-weights', class: 'btn btn-ghost file-btn', title: 'Load a weights file written by Export weights' }, 'Import weights…');
+  const importResult = el('p', { testid: 'import-message', class: 'toolbar-note', role: 'status' });
+  const saved = el('p', { testid: 'saved', class: 'saved-note', data: { value: '' } });
+  importInput.addEventListener('change', () => {
+    const file = importInput.files && importInput.files[0];
+    importInput.value = '';
+    if (file) session.importWeights(file);
+  });
   const refusal = el('p', { class: 'toolbar-note', role: 'status' });
   buttons.step.addEventListener('click', () => session.step());
   buttons.play.addEventListener('click', () => session.play());
@@ -148,10 +167,23 @@ export function mount(root, session) {
     f.input.addEventListener('change', read);
   }
 
+  const share = shareParts();
+  const shareField = () =>
+    el('div', { class: 'field share' }, el('div', { class: 'field-row' }, el('span', { class: 'field-label' }, 'Link to this run'), share.copy), share.link, share.note);
+  share.copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(s.link);
+      setValue(share.copy, 'Copied');
+    } catch {
+      setValue(share.copy, 'Select the link to copy it');
+    }
+    setTimeout(() => setValue(share.copy, 'Copy link'), 2000);
+  });
+
   // --- Charts --------------------------------------------------------------------------------------
   const trainEmpty = el('p', { class: 'chart-empty' }, 'No steps yet: press Step or ▶ Play.');
-  const trainBox = el('div', { class: 'chart-box' }, trainEmpty);
-  const testBox = el('div', { class: 'chart-box' });
+  const trainBox = el('div', { class: 'chart-box', testid: 'train-chart' }, trainEmpty);
+  const testBox = el('div', { class: 'chart-box', testid: 'test-chart' });
   const trainCaption = el('figcaption', {});
   const testCaption = el('figcaption', {});
 
@@ -176,9 +208,11 @@ export function mount(root, session) {
       'div',
       { class: 'toolbar', role: 'group', 'aria-label': 'Training controls' },
       el('div', { class: 'toolbar-buttons' }, buttons.step, buttons.play, buttons.pause, buttons.reset),
-      buttons.exportWeights,
+      el('div', { class: 'toolbar-buttons toolbar-files' }, importInput, importLabel, buttons.exportWeights),
     ),
     refusal,
+    importResult,
+    saved,
     el('dl', { class: 'stats' }, ...Object.values(stats).map((x) => x.node)),
     el(
       'div',
@@ -198,6 +232,7 @@ export function mount(root, session) {
         fields.batchSize.node,
         fields.l2.node,
         fields.seed.node,
+        shareField(),
       ),
       el(
         'div',
@@ -226,6 +261,8 @@ export function mount(root, session) {
     buttons.pause.disabled = !s.playing;
     buttons.reset.disabled = !loaded || Boolean(s.errors.seed);
     buttons.exportWeights.disabled = !loaded;
+    importInput.disabled = !loaded;
+    importLabel.classList.toggle('disabled', !loaded);
     select.disabled = s.busy;
     let why = '';
     const invalid = Boolean(s.errors.learningRate || s.errors.batchSize || s.errors.l2);
@@ -242,6 +279,20 @@ export function mount(root, session) {
     }
     if (!s.busy && select.value !== s.dataset) select.value = s.dataset;
     renderDatasetNote();
+  }
+
+  function renderFiles() {
+    const r = s.importResult;
+    setValue(importResult, r ? r.text : '');
+    importResult.classList.toggle('ok', Boolean(r && r.ok));
+    const v = s.saved;
+    if (!v) setValue(saved, '', '');
+    else if (v.error) setValue(saved, `Not saved in this browser: ${v.error}`, '');
+    else setValue(saved, `Saved in this browser at step ${formatInt(v.step)} (${new Date(v.savedAt).toLocaleTimeString('en-GB')}); a reload continues from there.`, v.step);
+    if (s.link && share.link.getAttribute('href') !== s.link) {
+      share.link.href = s.link;
+      setValue(share.link, s.link.slice(s.link.indexOf('?')));
+    }
   }
 
   function renderDatasetNote() {
@@ -307,6 +358,7 @@ export function mount(root, session) {
 
   session.on('frame', (changes) => {
     if (changes.has('controls') || changes.has('status') || changes.has('dataset') || changes.has('load')) renderControls();
+    if (changes.has('import') || changes.has('saved') || changes.has('hyper')) renderFiles();
     if (changes.has('hyper')) renderHyper();
     if (changes.has('progress')) renderProgress();
     if (changes.has('train')) renderTrain();

@@ -135,6 +135,22 @@ export function encodePng(width, height, rgb) {
 }
 
 /**
+ * A grey-level PNG of one colour (`grey` 0–255), cheap at any size: a 10 000 × 10 000 file is
+ * about 100 kB (rows of one value deflate to almost nothing).
+ */
+export function encodeGrayPng(width, height, grey = 255) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // colour type: greyscale
+  const raw = Buffer.alloc(height * (1 + width), grey);
+  for (let y = 0; y < height; y++) raw[y * (1 + width)] = 0; // filter: none
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
  * A 28×28 MNIST digit (ink bright) as a "scan": dark ink on slightly grey, slightly uneven,
  * slightly noisy paper, upscaled bilinearly by `scale`. Deterministic (seeded noise).
  * Returns {width, height, rgb}.

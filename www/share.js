@@ -1,0 +1,66 @@
+// The shareable link of a run: `?lr=…&batch=…&l2=…&seed=…&dataset=…` (hyperparameters, seed and
+// data set; never weights). Pure: parsing here is only syntax (each value a plain decimal
+// number, each name once, nothing else); ranges are the core's to judge (Session.applyLink).
+
+/** Query parameter → hyperparameter field of the session. */
+export const LINK_PARAMS = { lr: 'learningRate', batch: 'batchSize', l2: 'l2', seed: 'seed' };
+/** Data sets a link may name. */
+export const LINK_DATASETS = ['mnist', 'fashion'];
+/** A plain decimal number: no hex, no "Infinity", no spaces. */
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** Longest value quoted back in a message. */
+const QUOTE_MAX = 24;
+
+function quote(text) {
+  return `“${text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX)}…` : text}”`;
+}
+
+/**
+ * Parse a query string strictly.
+ * @param {string} search e.g. location.search
+ * @returns {{present: boolean, values: {learningRate?: number, batchSize?: number, l2?: number, seed?: number, dataset?: string}, problems: string[]}}
+ *   `present`: the link names at least one parameter; `problems`: one sentence per value
+ *   that was not taken (the page then uses the default for it).
+ */
+export function parseLink(search) {
+  const params = new URLSearchParams(search);
+  const values = {};
+  const problems = [];
+  const seen = new Set();
+  for (const [name, raw] of params) {
+    if (seen.has(name)) {
+      problems.push(`“${name}” appears more than once: the first value is used`);
+      continue;
+    }
+    seen.add(name);
+    if (name in LINK_PARAMS) {
+      if (NUMBER.test(raw)) values[LINK_PARAMS[name]] = Number(raw);
+      else problems.push(`${name}=${quote(raw)} is not a number`);
+    } else if (name === 'dataset') {
+      if (LINK_DATASETS.includes(raw)) values.dataset = raw;
+      else problems.push(`dataset=${quote(raw)} is not one of ${LINK_DATASETS.join(', ')}`);
+    } else {
+      problems.push(`the link's parameter ${quote(name)} is not one the lab knows (lr, batch, l2, seed, dataset)`);
+    }
+  }
+  return { present: seen.size > 0, values, problems };
+}
+
+/**
+ * The link that reproduces a run from step 0.
+ * @param {string} pageUrl the page's address (its query and fragment are replaced)
+ * @param {{learningRate: number, batchSize: number, l2: number, seed: number}} hyper
+ * @param {string} dataset
+ */
+export function buildLink(pageUrl, hyper, dataset) {
+  const url = new URL(pageUrl);
+  url.hash = '';
+  url.search = new URLSearchParams({
+    lr: String(hyper.learningRate),
+    batch: String(hyper.batchSize),
+    l2: String(hyper.l2),
+    seed: String(hyper.seed),
+    dataset,
+  }).toString();
+  return url.href;
+}
