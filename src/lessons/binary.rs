@@ -149,7 +149,7 @@ impl<F: Real> Lockstep<F> {
     /// One update of every model on the same minibatch. If any update would make a parameter
     /// non-finite, no model changes and [`LabError::Diverged`] is returned.
     pub fn step_once(&mut self) -> Result<Vec<BinaryStep>> {
-        let (batch, _) = self.stream.next();
+        let (batch, _) = self.stream.next_batch();
         let stats: Vec<(F, F)> = self.learners.iter_mut().map(|l| l.gradient(batch)).collect();
         let lr = self.lr;
         for ((loss, _), l) in stats.iter().zip(&self.learners) {
@@ -159,7 +159,7 @@ impl<F: Real> Lockstep<F> {
             }
         }
         self.step += 1;
-        let eval = self.step % self.eval_every == 0;
+        let eval = self.step.is_multiple_of(self.eval_every);
         Ok(self
             .learners
             .iter_mut()

@@ -154,7 +154,7 @@ impl Batcher {
     }
 
     /// Load the next minibatch of `data` into `out`; returns true when it completes an epoch.
-    pub fn next<F: Real>(&mut self, data: &Dataset, lut: &[F; 256], out: &mut Batch<F>) -> bool {
+    pub fn load_next<F: Real>(&mut self, data: &Dataset, lut: &[F; 256], out: &mut Batch<F>) -> bool {
         if self.cursor >= self.order.len() {
             self.order.shuffle(&mut self.rng);
             self.cursor = 0;
@@ -189,8 +189,8 @@ impl<F: Real> Minibatches<F> {
     }
 
     /// Load the next minibatch; returns it and whether it completes an epoch.
-    pub fn next(&mut self) -> (&Batch<F>, bool) {
-        let ended = self.batcher.next(&self.data, &self.lut, &mut self.batch);
+    pub fn next_batch(&mut self) -> (&Batch<F>, bool) {
+        let ended = self.batcher.load_next(&self.data, &self.lut, &mut self.batch);
         (&self.batch, ended)
     }
 
@@ -254,7 +254,7 @@ pub fn sample_indices(n: usize, count: usize, seed: u64, what: &str) -> Result<V
 /// A training subset and a disjoint validation subset of `data` (seeded), both with the
 /// original labels: the validation set is held out of the *training* data, never the test set.
 pub fn train_validation_split(data: &Dataset, train: usize, validation: usize, seed: u64) -> Result<(Dataset, Dataset)> {
-    let total = train.checked_add(validation).unwrap_or(usize::MAX);
+    let total = train.saturating_add(validation);
     if train == 0 || validation == 0 || total > data.len() {
         return Err(invalid(
             "training + validation size",

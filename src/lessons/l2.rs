@@ -111,7 +111,7 @@ impl<F: Real> L2Lesson<F> {
     /// network non-finite changes neither and is reported as [`LabError::Diverged`].
     fn epoch(&mut self) -> Result<L2Record> {
         loop {
-            let (batch, ended) = self.stream.next();
+            let (batch, ended) = self.stream.next_batch();
             let step = self.step + 1;
             for net in &mut self.nets {
                 let loss = net.gradient(batch);
@@ -128,7 +128,7 @@ impl<F: Real> L2Lesson<F> {
             }
         }
         let epoch = self.stream.epochs();
-        let with_test = epoch % self.eval_every == 0;
+        let with_test = epoch.is_multiple_of(self.eval_every);
         Ok(L2Record { epoch, step: self.step, n1: self.side(&self.nets[0], with_test), n2: self.side(&self.nets[1], with_test) })
     }
 }

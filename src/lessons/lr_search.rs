@@ -157,6 +157,7 @@ impl<F: Real> LrProblem<F> {
 
 /// What a run carries besides the parameters.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one run per experiment: boxing would buy nothing
 enum Mode<F> {
     /// Fixed ε.
     Plain,
@@ -211,7 +212,7 @@ impl<F: Real> Run<F> {
 
     /// `θ ← θ − ε g` on the next minibatch, with the mode's extra work first.
     fn step(&mut self, problem: &LrProblem<F>) -> Result<RunStep> {
-        let (batch, _) = self.stream.next();
+        let (batch, _) = self.stream.next_batch();
         let step = self.t as u64 + 1;
         let loss = self.learner.gradient(batch);
         if !loss.is_finite() {
@@ -409,7 +410,7 @@ pub struct HypergradientConfig {
 
 impl Default for HypergradientConfig {
     fn default() -> Self {
-        HypergradientConfig { setup: LrSetup::default(), epsilon0: 0.01, hyper_lr: 1.0, max_log_step: 1.0 }
+        HypergradientConfig { setup: LrSetup::default(), epsilon0: 0.003, hyper_lr: 5.0, max_log_step: 1.0 }
     }
 }
 

@@ -216,7 +216,7 @@ impl<F: Real> Lesson for TwoClass<F> {
     fn step(&mut self, n: usize) -> Result<Vec<TwoClassStep>> {
         (0..n)
             .map(|_| {
-                let (batch, _) = self.stream.next();
+                let (batch, _) = self.stream.next_batch();
                 let loss = self.learner.train_step(batch, self.lr, self.step + 1)?;
                 self.step += 1;
                 Ok(TwoClassStep { step: self.step, loss: f64_of(loss) })
