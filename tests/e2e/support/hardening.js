@@ -53,9 +53,14 @@ export async function importFile(page, file) {
   return byId(page, 'import-message').textContent();
 }
 
+/** The served (gzipped) bytes of data/mnist/<name>. */
+export function mnistGz(name) {
+  return readFileSync(join(REPO, 'data', 'mnist', `${name}.gz`));
+}
+
 /** The uncompressed bytes of data/mnist/<name> (from its .gz, as the page gets them). */
 export function mnistRaw(name) {
-  return gunzipSync(readFileSync(join(REPO, 'data', 'mnist', `${name}.gz`)));
+  return gunzipSync(mnistGz(name));
 }
 
 /** The real manifest. */

@@ -8,11 +8,11 @@ import { test as base, expect } from '@playwright/test';
  * errors (page and its workers), uncaught exceptions, CSP violations, failed or 4xx/5xx
  * requests, requests leaving the origin — and fails the test if there is any.
  * `problems` is the live list, for tests that want to assert on it themselves.
- * `allowProblems` (option, a list of RegExps): problems a test provokes on purpose (a 404 it
- * routes, a worker it crashes) and asserts on itself; only those are let through.
+ * `allowProblems` (option, a RegExp): problems a test provokes on purpose (a 404 it routes, a
+ * worker it crashes) and asserts on itself; only those are let through.
  */
 export const test = base.extend({
-  allowProblems: [[], { option: true }],
+  allowProblems: [null, { option: true }],
   problems: [
     async ({ page, baseURL, allowProblems }, use) => {
       const problems = [];
@@ -42,7 +42,7 @@ export const test = base.extend({
       await use(problems);
       const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
       for (const v of csp) problems.push(`CSP violation: ${v}`);
-      const unexpected = problems.filter((p) => !allowProblems.some((re) => re.test(p)));
+      const unexpected = problems.filter((p) => !(allowProblems && allowProblems.test(p)));
       expect(unexpected, 'the page reported problems').toEqual([]);
     },
     { auto: true },

@@ -1,0 +1,100 @@
+// Issue 5, data files: every way a downloaded file can be wrong gives a clear message and a
+// Retry button; the page stays usable (the form validates, the pad answers, nothing hangs) and
+// Retry loads the data once the problem is gone. Broken files are made from the real ones and
+// served with page.route (the worker's requests go through it too).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, byId, num, waitNum, drawStrokes, ONE } from './support/lab.js';
+import { REPO } from './support/mnist.js';
+import { mnistRaw, mnistGz, gzip, serveBrokenFile, steps } from './support/hardening.js';
+
+const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+const LABELS = 't10k-labels-idx1-ubyte';
+const IMAGES = 't10k-images-idx3-ubyte';
+
+/** A copy of a real file changed by `edit(buffer)`; returns the new buffer. */
+function edited(name, edit) {
+  const b = Buffer.from(mnistRaw(name));
+  const out = edit(b);
+  return Buffer.isBuffer(out) ? out : b;
+}
+
+/** The bytes with one bit of byte `at` flipped (same length: only the checksum can tell). */
+function flipped(bytes, at) {
+  const b = Buffer.from(bytes);
+  b[at] ^= 0x10;
+  return b;
+}
+
+// [what, file, gz bytes, manifest matches the broken file?, status message]
+const CASES = [
+  ['wrong magic', LABELS, () => gzip(edited(LABELS, (b) => b.writeUInt32BE(0x00000803, 0))), true,
+    /^Mnist test set labels: not an IDX label file \(magic number 0x00000803, expected 0x00000801\)\. The data files are damaged: run \.\/lab setup again\./i],
+  ['truncated', IMAGES, () => gzip(mnistRaw(IMAGES).subarray(0, 5_000_000)), true,
+    /test set images: file is truncated \(5000000 bytes, the header promises 7840016\)/i],
+  ['count mismatch', LABELS, () => gzip(edited(LABELS, (b) => b.writeUInt32BE(9999, 4) && b.subarray(0, 8 + 9999))), true,
+    /test set: 10000 images but 9999 labels/i],
+  ['label out of range', LABELS, () => gzip(edited(LABELS, (b) => void (b[8 + 5] = 10))), true,
+    /test set labels: label 10 at index 5 is outside 0\.\.10/i],
+  ['checksum mismatch (one byte changed on the way)', LABELS, () => flipped(mnistGz(LABELS), 2000), false,
+    /^Data\/mnist\/t10k-labels-idx1-ubyte\.gz is damaged: its SHA-256 is [0-9a-f]{12}…, data\/manifest\.json expects [0-9a-f]{12}…: run \.\/lab setup again\./],
+  ['cut short', IMAGES, () => mnistGz(IMAGES).subarray(0, 800_000), false,
+    /^The download of data\/mnist\/t10k-images-idx3-ubyte\.gz ended after 800,000 of 1,616,508 bytes: the connection was interrupted\./],
+];
+
+test.describe('broken data files', () => {
+  test.use({ allowProblems: /HTTP 404: .*t10k-labels|Failed to load resource.*404|request failed: .*t10k-labels.*ERR_INTERNET_DISCONNECTED/ });
+
+  test('each broken file: a clear message with Retry, the rest of the page keeps working', async ({ page }) => {
+    const table = [];
+    for (const [what, name, make, matchManifest, message] of CASES) {
+      await page.unrouteAll();
+      // A verified copy in the browser's cache would be used without asking the network.
+      if (page.url().startsWith('http')) {
+        await page.evaluate(async (n) => (await caches.open('softmax-lab-data-v1')).delete(new URL(`data/mnist/${n}.gz`, location.href).href), name);
+      }
+      await serveBrokenFile(page, name, make(), { matchManifest });
+      await page.goto('/');
+      await expect(byId(page, 'status'), what).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+      await expect(byId(page, 'status'), what).toHaveText(message);
+      await expect(byId(page, 'status')).toHaveText(/Sections that need no data still work\.$/);
+      await expect(byId(page, 'retry'), `${what}: Retry is offered`).toBeVisible();
+      table.push(`${what} → ${await byId(page, 'status').textContent()}`);
+    }
+    test.info().annotations.push({ type: 'messages', description: table.join('\n') });
+
+    // With no data, the rest of the page still answers: the form validates, the pad says why
+    // it cannot classify, and training cannot start.
+    await expect(byId(page, 'step')).toBeDisabled();
+    await byId(page, 'lr').fill('-1');
+    await expect(byId(page, 'lr')).toHaveAttribute('aria-invalid', 'true');
+    await byId(page, 'lr').fill('0.05');
+    await drawStrokes(page, ONE);
+    await expect(page.locator('.prediction-hint')).toHaveText('No model: the data set did not load (see the message at the top)');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'hardening-data-error-1280x800.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SHOTS, 'hardening-data-error-390x844.png') });
+  });
+
+  test('a missing file (404) and a network error, then Retry once the network is back', async ({ page }) => {
+    await page.route(`**/data/mnist/${LABELS}.gz`, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto('/');
+    await expect(byId(page, 'status')).toHaveText(/^Data\/mnist\/t10k-labels-idx1-ubyte\.gz is missing on the server \(HTTP 404\): run \.\/lab setup\./, { timeout: 60_000 });
+    await page.unrouteAll();
+    await page.route(`**/data/mnist/${LABELS}.gz`, (route) => route.abort('internetdisconnected'));
+    await byId(page, 'retry').click();
+    await expect(byId(page, 'status')).toHaveText(/^Cannot download data\/mnist\/t10k-labels-idx1-ubyte\.gz: the network request failed \(Failed to fetch\)\./);
+    await expect(byId(page, 'retry')).toBeVisible();
+    // The network is back: Retry loads the data (the files already verified come from the cache).
+    await page.unrouteAll();
+    await byId(page, 'retry').click();
+    await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await expect(byId(page, 'retry')).toBeHidden();
+    await waitNum(page, 'test-accuracy', (a) => a > 0 && a < 0.3);
+    await steps(page, 5);
+    expect(await num(page, 'examples-seen')).toBe(500);
+  });
+});
