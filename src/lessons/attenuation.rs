@@ -74,9 +74,10 @@ pub struct AttenuationConfig {
     pub eval_every: usize,
 }
 
+/// The defaults are the settings of the native test (`tests/lessons_attenuation.rs`).
 impl Default for AttenuationConfig {
     fn default() -> Self {
-        AttenuationConfig { positive: 3, negative: 5, badness: 8.0, learning_rate: 0.01, batch_size: 100, seed: 541, eval_every: 1 }
+        AttenuationConfig { positive: 1, negative: 7, badness: 8.0, learning_rate: 0.1, batch_size: 100, seed: 541, eval_every: 1 }
     }
 }
 

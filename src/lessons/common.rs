@@ -131,66 +131,48 @@ impl<F: Real> Default for Batch<F> {
     }
 }
 
-/// Seeded minibatches: a fresh shuffle of `0..n` every epoch (PCG64 seeded with `seed`),
-/// batches taken in order, the last one of an epoch possibly smaller. The same seed gives
-/// the same sequence of batches, so experiments that share a `Batcher` (or two built with
-/// the same seed) see identical minibatches.
-#[derive(Debug, Clone)]
-pub struct Batcher {
-    order: Vec<u32>,
-    cursor: usize,
-    batch: usize,
-    rng: rand_pcg::Pcg64Mcg,
-    epochs: u64,
-}
-
-impl Batcher {
-    /// Batches of `batch` (≥ 1) examples over `n` examples.
-    pub fn new(n: usize, batch: usize, seed: u64) -> Self {
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed ^ 0x0ba7_c4e5_0b5e_55ed);
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.shuffle(&mut rng);
-        Batcher { order, cursor: 0, batch: batch.max(1), rng, epochs: 0 }
-    }
-
-    /// Load the next minibatch of `data` into `out`; returns true when it completes an epoch.
-    pub fn load_next<F: Real>(&mut self, data: &Dataset, lut: &[F; 256], out: &mut Batch<F>) -> bool {
-        if self.cursor >= self.order.len() {
-            self.order.shuffle(&mut self.rng);
-            self.cursor = 0;
-        }
-        let end = (self.cursor + self.batch).min(self.order.len());
-        out.load(data, self.order[self.cursor..end].iter().map(|&i| i as usize), lut);
-        self.cursor = end;
-        let finished = end >= self.order.len();
-        self.epochs += u64::from(finished);
-        finished
-    }
-
-    /// Whole epochs completed.
-    pub fn epochs(&self) -> u64 {
-        self.epochs
-    }
-}
-
-/// A training set and its input lookup table, served as seeded minibatches (see [`Batcher`]).
+/// A training set and its input lookup table, served as seeded minibatches: a fresh shuffle
+/// of `0..n` every epoch (PCG64 seeded with `seed`), batches taken in order, the last one of an
+/// epoch possibly smaller. The same seed gives the same sequence of batches, so models fed by
+/// one `Minibatches` (or by two built with the same seed) see identical minibatches. When a
+/// batch is the whole set (full-batch gradient descent) it is loaded once and reused.
 #[derive(Debug, Clone)]
 pub struct Minibatches<F> {
     data: Arc<Dataset>,
     lut: [F; 256],
-    batcher: Batcher,
+    order: Vec<u32>,
+    cursor: usize,
+    batch_size: usize,
+    rng: rand_pcg::Pcg64Mcg,
+    epochs: u64,
     batch: Batch<F>,
 }
 
 impl<F: Real> Minibatches<F> {
+    /// Batches of `batch_size` (≥ 1) examples of `data`.
     pub fn new(data: Arc<Dataset>, lut: [F; 256], batch_size: usize, seed: u64) -> Self {
-        let batcher = Batcher::new(data.len(), batch_size, seed);
-        Minibatches { data, lut, batcher, batch: Batch::new() }
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed ^ 0x0ba7_c4e5_0b5e_55ed);
+        let mut order: Vec<u32> = (0..data.len() as u32).collect();
+        order.shuffle(&mut rng);
+        Minibatches { data, lut, order, cursor: 0, batch_size: batch_size.max(1), rng, epochs: 0, batch: Batch::new() }
     }
 
     /// Load the next minibatch; returns it and whether it completes an epoch.
     pub fn next_batch(&mut self) -> (&Batch<F>, bool) {
-        let ended = self.batcher.load_next(&self.data, &self.lut, &mut self.batch);
+        let n = self.order.len();
+        if self.batch_size >= n && self.epochs > 0 {
+            self.epochs += 1;
+            return (&self.batch, true);
+        }
+        if self.cursor >= n {
+            self.order.shuffle(&mut self.rng);
+            self.cursor = 0;
+        }
+        let end = (self.cursor + self.batch_size).min(n);
+        self.batch.load(&self.data, self.order[self.cursor..end].iter().map(|&i| i as usize), &self.lut);
+        self.cursor = end;
+        let ended = end >= n;
+        self.epochs += u64::from(ended);
         (&self.batch, ended)
     }
 
@@ -209,7 +191,7 @@ impl<F: Real> Minibatches<F> {
 
     /// Whole epochs completed.
     pub fn epochs(&self) -> u64 {
-        self.batcher.epochs()
+        self.epochs
     }
 }
 

@@ -94,7 +94,7 @@ pub struct LogisticConfig {
 
 impl Default for LogisticConfig {
     fn default() -> Self {
-        LogisticConfig { positive: 3, negative: 5, loss: BinaryLoss::LogLoss, learning_rate: 0.01, batch_size: 100, seed: 541, eval_every: 10 }
+        LogisticConfig { positive: 3, negative: 5, loss: BinaryLoss::LogLoss, learning_rate: 0.1, batch_size: 100, seed: 541, eval_every: 10 }
     }
 }
 

@@ -29,12 +29,16 @@ use crate::model::logistic::LogisticRegression;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-/// A settings object from JS; `undefined`/`null` means all defaults.
+/// A settings object from JS; `undefined`/`null` means all defaults. It goes through
+/// `serde_json::Value` because serde-wasm-bindgen reads only the declared fields of a struct:
+/// this way a misspelt setting is refused (`deny_unknown_fields`) instead of silently ignored.
 fn from_js<T: DeserializeOwned + Default>(config: JsValue) -> Result<T, JsError> {
     if config.is_undefined() || config.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(config).map_err(|e| JsError::new(&format!("invalid settings: {e}")))
+    let invalid = |e: &dyn std::fmt::Display| JsError::new(&format!("invalid settings: {e}"));
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| invalid(&e))?;
+    serde_json::from_value(value).map_err(|e| invalid(&e))
 }
 
 /// JS classes over experiments implementing [`Lesson`]: constructor, `defaults()`, `step(n)`, `summary()`.
