@@ -489,8 +489,7 @@ export class Session {
         this.diverge(r.divergence);
         return;
       }
-      if (this.state.status.state === 'error') this.idleStatus();
-      else if (this.state.status.state === 'ready' && this.state.progress.step > 0) this.idleStatus();
+      if (!this.state.playing) this.idleStatus(); // "Paused at step N" follows the steps
       clearTimeout(this.stepEvalTimer);
       this.stepEvalTimer = setTimeout(async () => {
         await this.evaluate();

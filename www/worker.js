@@ -69,7 +69,7 @@ function isTrap(e) {
 
 function fatal(e) {
   state.playing = false;
-  post({ type: 'fatal', restart: true, error: `${isTrap(e) ? 'WebAssembly trapped' : 'training failed'}: ${errorMessage(e)}` });
+  post({ type: 'fatal', restart: true, error: `the training worker stopped: ${isTrap(e) ? 'its WebAssembly trapped' : 'training failed'} (${errorMessage(e)})` });
 }
 
 function requireLab() {

@@ -137,7 +137,7 @@ test.describe('worker crashes', () => {
 
     // 1. A trap in wasm (the allocator asked for 4 GB: out of memory).
     await workerTest(page, 'trap', { wait: false });
-    await expect(notice(page, 'crash')).toHaveText(/^WebAssembly trapped: .*unreachable.*\. The lab restarted it and restored the checkpoint of step 120 \(saved at \d\d:\d\d:\d\d\)\.$/, { timeout: 30_000 });
+    await expect(notice(page, 'crash')).toHaveText(/^The training worker stopped: its WebAssembly trapped \(unreachable\)\. The lab restarted it and restored the checkpoint of step 120 \(saved at \d\d:\d\d:\d\d\)\.$/, { timeout: 30_000 });
     await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused');
     expect(await figures(page)).toEqual(at120);
     await page.evaluate(() => window.scrollTo(0, 0));
