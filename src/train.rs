@@ -3,7 +3,7 @@
 
 use crate::data::{Dataset, InputTransform, INPUT_DIM};
 use crate::error::{LabError, Result};
-use crate::model::kernel::{self, Affine, StepFailure, Workspace};
+use crate::model::kernel::{self, Affine, FastSgd, StepFailure};
 use crate::model::softmax::{evaluate, pixels_to_inputs, Gradient, Metrics, SoftmaxRegression};
 use ndarray::{s, Array1, Array2};
 use rand::seq::SliceRandom;
@@ -114,7 +114,9 @@ pub struct Trainer {
     z: Array2<f32>,
     labels: Vec<u8>,
     grad: Gradient<f32>,
-    ws: Workspace,
+    /// The fast kernel's form of `model` (10-class data sets); `model` is written from it
+    /// at the end of every public call that trains.
+    fast: Option<FastSgd<10, 12>>,
 }
 
 impl Trainer {
@@ -142,7 +144,7 @@ impl Trainer {
             z: Array2::zeros((0, c)),
             labels: Vec::new(),
             grad: Gradient::zeros(INPUT_DIM, c),
-            ws: Workspace::default(),
+            fast: None,
             train,
             test,
         };
@@ -154,6 +156,7 @@ impl Trainer {
     pub fn reset(&mut self, seed: u32) {
         self.seed = seed;
         self.model = SoftmaxRegression::init(INPUT_DIM, self.train.classes, u64::from(seed));
+        self.fast = FastSgd::new(&self.model);
         // A separate stream for shuffling, so batch order does not depend on the model size.
         self.rng = shuffle_rng(seed);
         self.order = (0..self.train.len() as u32).collect();
@@ -205,20 +208,29 @@ impl Trainer {
     /// (before the update). On a non-finite loss or update, nothing changes and
     /// [`LabError::Diverged`] is returned.
     pub fn step(&mut self) -> Result<f32> {
+        let r = self.step_unsynced();
+        self.sync_model();
+        r
+    }
+
+    /// [`Trainer::step`] without writing the fast kernel's weights back to `model`.
+    fn step_unsynced(&mut self) -> Result<f32> {
         let n = self.train.len();
         if self.cursor >= n {
+            // Fold once an epoch inside long calls too (the incremental column sums drift by
+            // rounding); epoch ends are the same steps in an interrupted and a resumed run.
+            if let Some(fast) = &mut self.fast {
+                fast.fold();
+            }
             self.order.shuffle(&mut self.rng);
             self.cursor = 0;
         }
         let m = self.hyper.batch_size.min(n - self.cursor);
         let (lr, alpha) = (self.hyper.learning_rate as f32, self.hyper.l2 as f32);
-        let result = match self.train.classes {
+        let result = match &mut self.fast {
             // Both data sets have 10 classes: the fast kernel. Other sizes take the reference path.
-            10 => {
-                let batch = &self.order[self.cursor..self.cursor + m];
-                kernel::sgd_step::<10>(&mut self.model, &mut self.ws, &self.train, batch, self.affine, lr, alpha)
-            }
-            _ => self.reference_step(m, lr, alpha),
+            Some(fast) => fast.step(&self.train, &self.order[self.cursor..self.cursor + m], self.affine, lr, alpha),
+            None => self.reference_step(m, lr, alpha),
         };
         let loss = result.map_err(|failure| LabError::Diverged {
             step: self.progress.step + 1,
@@ -235,6 +247,17 @@ impl Trainer {
         }
         self.progress.epochs_fraction = self.progress.examples_seen as f64 / n as f64;
         Ok(loss)
+    }
+
+    /// Fold the fast kernel's lazy scale and offset into its weights and write them into
+    /// `model`, which every reader sees. Every public call that trains ends here, so between
+    /// calls the kernel's state is a function of `model` alone: a checkpoint of `model`
+    /// resumes bit for bit ([`Trainer::restore_progress`]).
+    fn sync_model(&mut self) {
+        if let Some(fast) = &mut self.fast {
+            fast.fold();
+            fast.write_to(&mut self.model);
+        }
     }
 
     /// The reference implementation of a step (ndarray, dense): the next `m` examples.
@@ -262,10 +285,18 @@ impl Trainer {
     /// Up to `count` steps, appending each minibatch loss to `losses`. Stops at the first
     /// divergence and returns it (the losses of the steps before it are kept).
     pub fn steps(&mut self, count: usize, losses: &mut Vec<f32>) -> Result<()> {
+        let mut r = Ok(());
         for _ in 0..count {
-            losses.push(self.step()?);
+            match self.step_unsynced() {
+                Ok(loss) => losses.push(loss),
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
         }
-        Ok(())
+        self.sync_model();
+        r
     }
 
     /// Train until the current epoch ends; returns the mean minibatch loss over it.
@@ -273,16 +304,23 @@ impl Trainer {
         let target = self.progress.epoch + 1;
         let (mut sum, mut count) = (0.0f64, 0usize);
         while self.progress.epoch < target {
-            sum += f64::from(self.step()?);
+            match self.step_unsynced() {
+                Ok(loss) => sum += f64::from(loss),
+                Err(e) => {
+                    self.sync_model();
+                    return Err(e);
+                }
+            }
             count += 1;
         }
+        self.sync_model();
         Ok(sum / count.max(1) as f64)
     }
 
     /// Loss, accuracy and confusion matrix on the full test set.
     pub fn evaluate_test(&mut self) -> Metrics {
         match self.test.classes {
-            10 => kernel::evaluate::<10>(&self.model, &self.test, self.affine, &mut self.ws),
+            10 => kernel::evaluate::<10>(&self.model, &self.test, self.affine),
             // Shapes are fixed at construction, so evaluation cannot fail here.
             _ => evaluate(&self.model, &self.test, &self.transform, EVAL_CHUNK)
                 .unwrap_or(Metrics { loss: f64::NAN, accuracy: 0.0, count: 0, confusion: Vec::new() }),
@@ -315,6 +353,9 @@ impl Trainer {
             return Err(LabError::Import("weights contain NaN or infinite values".into()));
         }
         self.model = model;
+        if let Some(fast) = &mut self.fast {
+            fast.load(&self.model);
+        }
         Ok(())
     }
     pub fn hyperparameters(&self) -> Hyperparameters {
