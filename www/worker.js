@@ -44,6 +44,8 @@ const state = {
   msPerStep: CHUNK_MS,
   rateSamples: [],
   rate: 0,
+  /** Images classified so far (diagnostic, for the soak test). */
+  predictions: 0,
 };
 
 // Chunks are chained through a MessageChannel (no 4 ms timer clamping); each Play gets a new
@@ -309,6 +311,7 @@ const HANDLERS = {
     }
     const pixels = new Float32Array(prepared.pixels);
     const probs = lab.predict(pixels);
+    state.predictions += 1;
     return {
       empty: false,
       pixels,
@@ -323,6 +326,7 @@ const HANDLERS = {
   predictPixels({ pixels }) {
     const lab = requireLab();
     const probs = lab.predict(pixels);
+    state.predictions += 1;
     return { probs, step: lab.progress().step, transfer: [probs.buffer] };
   },
 
@@ -427,7 +431,8 @@ const TEST_ACTIONS = {
     return null;
   },
   memory() {
-    return { wasmBytes: state.wasm.memory.buffer.byteLength, step: state.lab ? state.lab.progress().step : 0 };
+    const p = state.lab ? state.lab.progress() : { step: 0, epochs_fraction: 0 };
+    return { wasmBytes: state.wasm.memory.buffer.byteLength, step: p.step, epochs: p.epochs_fraction, predictions: state.predictions };
   },
 };
 
