@@ -104,7 +104,14 @@ impl WeightsFile {
         if text.len() > MAX_IMPORT_BYTES {
             return Err(LabError::Import(format!("file is {} bytes; the limit is {MAX_IMPORT_BYTES}", text.len())));
         }
-        let file: WeightsFile = serde_json::from_str(text).map_err(|e| LabError::Import(format!("not a weights file: {e}")))?;
+        let file: WeightsFile = serde_json::from_str(text).map_err(|e| {
+            // serde_json (float_roundtrip) refuses a number that would be ±∞ (e.g. 1e39 for an f32).
+            if e.to_string().starts_with("number out of range") {
+                LabError::Import(format!("a number is too large: it would be infinite, and NaN or infinite values are not allowed ({e})"))
+            } else {
+                LabError::Import(format!("not a weights file: {e}"))
+            }
+        })?;
         if file.format != FORMAT {
             return Err(LabError::Import(format!("format is {:?}, expected {FORMAT:?}", file.format)));
         }
@@ -127,6 +134,10 @@ impl WeightsFile {
     /// The model the file describes (values checked to be finite).
     pub fn model(&self) -> Result<SoftmaxRegression<f32>> {
         let c = self.b.len();
+        // A ragged W whose total happens to be rows × c must not be silently reshaped.
+        if let Some(j) = self.w.iter().position(|r| r.len() != c) {
+            return Err(LabError::Import(format!("W row {j} has {} numbers; every row needs {c} (one per class)", self.w[j].len())));
+        }
         let flat: Vec<f32> = self.w.iter().flatten().copied().collect();
         let w = Array2::from_shape_vec((self.w.len(), c), flat).map_err(|e| LabError::Import(e.to_string()))?;
         let model = SoftmaxRegression { w, b: Array1::from(self.b.clone()) };
