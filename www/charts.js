@@ -78,13 +78,13 @@ function describe(container, x, ys) {
 
 /** A chart that follows its container's width. */
 class Chart {
-  constructor(container, opts, empty) {
+  constructor(container, opts, empty, heightOf = chartHeight) {
     this.container = container;
     const width = Math.max(240, container.clientWidth);
-    this.plot = new uPlot({ ...opts, width, height: chartHeight(width) }, empty, container);
+    this.plot = new uPlot({ ...opts, width, height: heightOf(width) }, empty, container);
     this.observer = new ResizeObserver(() => {
       const w = Math.max(240, Math.floor(this.container.clientWidth));
-      if (w !== this.plot.width) this.plot.setSize({ width: w, height: chartHeight(w) });
+      if (w !== this.plot.width) this.plot.setSize({ width: w, height: heightOf(w) });
     });
     this.observer.observe(container);
   }
@@ -150,6 +150,66 @@ export function createTestChart(container) {
     update(series) {
       chart.plot.setData([series.x, series.loss, series.accuracy]);
       describe(container, series.x, [series.loss, series.accuracy]);
+    },
+  };
+}
+
+// ---------- Lecture sections (issue 3): one generic line chart ----------
+
+/** Significant digits for legend values of the lecture charts. */
+function significant(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+  return v.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/**
+ * A line chart for the lecture sections: several series against one x, each axis labelled
+ * with its unit, optional log scales.
+ * @param {HTMLElement} container
+ * @param {object} spec
+ * @param {{label: string, log?: boolean, range?: Function|number[], integer?: boolean}} spec.x the x axis
+ * @param {{scale?: string, label: string, log?: boolean, range?: Function|number[], side?: 1|3, color?: string}[]} spec.y
+ *   y axes (scale names default to "y"; a second axis goes on the right)
+ * @param {{label: string, stroke: string, scale?: string, width?: number, dash?: number[], points?: boolean, value?: Function}[]} spec.series
+ * @param {object} [spec.hooks] uPlot hooks (e.g. draw, for markers)
+ * @param {number} [spec.height] fixed height in px (default: follows the width)
+ * @returns {{plot: object, update: (data: (number|null)[][]) => void, redraw: () => void}}
+ */
+export function createLineChart(container, spec) {
+  const scales = { x: { time: false, ...(spec.x.log ? { distr: 3, log: 10 } : {}), ...(spec.x.range ? { range: spec.x.range } : {}) } };
+  const axes = [axis(spec.x.label, spec.x.integer ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] } : {})];
+  spec.y.forEach((y, i) => {
+    const scale = y.scale || 'y';
+    scales[scale] = { ...(y.log ? { distr: 3, log: 10 } : {}), range: y.range || (y.log ? undefined : lossRange) };
+    if (scales[scale].range === undefined) delete scales[scale].range;
+    axes.push(axis(y.label, { scale, size: 60, ...(i > 0 ? { side: 1, grid: { show: false } } : {}), ...(y.color ? { stroke: y.color } : {}) }));
+  });
+  const series = [
+    { label: spec.x.label, value: (_, v) => significant(v) },
+    ...spec.series.map((s) => ({
+      label: s.label,
+      scale: s.scale || 'y',
+      stroke: s.stroke,
+      width: s.width || 2,
+      dash: s.dash,
+      spanGaps: true,
+      value: s.value || ((_, v) => significant(v)),
+      points: s.points ? { show: true, size: 5, fill: s.stroke } : { show: false },
+    })),
+  ];
+  const empty = [[], ...spec.series.map(() => [])];
+  const opts = { class: 'chart', scales, axes, series, cursor: { drag: { x: false, y: false } }, legend: { live: true }, hooks: spec.hooks || {} };
+  const chart = new Chart(container, opts, empty, spec.height ? () => spec.height : chartHeight);
+  return {
+    plot: chart.plot,
+    update(data) {
+      chart.plot.setData(data);
+      describe(container, data[0], data.slice(1).map((ys) => ys.filter((v) => v !== null)));
+    },
+    redraw() {
+      chart.plot.redraw(false);
     },
   };
 }

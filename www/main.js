@@ -7,11 +7,14 @@ import { createSession } from './session.js';
 import { mountStatus } from './status.js';
 import { mountNotices } from './notices.js';
 import { el } from './dom.js';
+import * as sigmoid from './sections/sigmoid.js';
+import * as logistic from './sections/logistic.js';
+import * as attenuation from './sections/attenuation.js';
 import * as train from './sections/train.js';
 import * as draw from './sections/draw.js';
 
-/** The page's sections, in order. */
-const SECTIONS = [train, draw];
+/** The page's sections, in the order of the lecture (Class 5); Train and Draw follow §4. */
+const SECTIONS = [sigmoid, logistic, attenuation, train, draw];
 
 const session = createSession(createLabClient(), new URL('.', document.baseURI).href);
 mountStatus(document.getElementById('status-area'), session);

@@ -18,6 +18,7 @@
 
 import init, { Data, Lab, checkHyperparameters, defaults, prepareImage } from './pkg/softmax_lab.js';
 import { fetchDataset } from './data.js';
+import { handleLesson, LESSON_PREFIX } from './lessons-worker.js';
 
 /** Time budget of one chunk of training steps before the worker reports and yields. */
 const CHUNK_MS = 30;
@@ -438,7 +439,7 @@ const TEST_ACTIONS = {
 
 self.onmessage = async (event) => {
   const { id, type, ...payload } = event.data;
-  const handler = HANDLERS[type];
+  const handler = HANDLERS[type] ?? (type.startsWith(LESSON_PREFIX) ? (p) => handleLesson(type, p, state) : undefined);
   try {
     if (!handler) throw new Error(`unknown request "${type}"`);
     const result = await handler(payload);

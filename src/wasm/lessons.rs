@@ -21,12 +21,13 @@ use crate::lessons::attenuation::Attenuation;
 use crate::lessons::l2::L2Lesson;
 use crate::lessons::learned::{confusion_cell, contribution_maps, top_classes};
 use crate::lessons::logistic::{loss_curves, LogisticLesson};
-use crate::lessons::lr_search::{log_grid, GridSearch, Hypergradient, OnlineHypergradient};
+use crate::lessons::lr_search::{log_grid, GridSearch, Hypergradient, LrProblem, LrSetup, OnlineHypergradient};
 use crate::lessons::sigmoid::{sigmoid_at, sigmoid_curve};
 use crate::lessons::softmax_details::{one_hot_rows, softmax_details, TwoClass};
 use crate::lessons::Lesson;
 use crate::model::logistic::LogisticRegression;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// A settings object from JS; `undefined`/`null` means all defaults. It goes through
@@ -169,4 +170,51 @@ pub fn confusion_cell_js(lab: &Lab, true_class: usize, predicted_class: usize, l
 #[wasm_bindgen(js_name = logGrid)]
 pub fn log_grid_js(min: f64, max: f64, points: usize) -> Result<Vec<f64>, JsError> {
     log_grid(min, max, points).map_err(js_err)
+}
+
+/// §8: the exact `dF/dε` of one ε against a central difference of `F`.
+#[derive(Serialize)]
+struct HypergradientCheck {
+    epsilon: f64,
+    /// `F(ε)`, the validation loss after the `T` steps.
+    loss: f64,
+    /// `dF/dε` by forward mode through the unrolled updates.
+    derivative: f64,
+    /// `(F(ε + h) − F(ε − h)) / 2h` with `h = relativeStep·ε`.
+    finite_difference: f64,
+    /// `|derivative − finite_difference| / |finite_difference|`.
+    relative_error: f64,
+}
+
+/// §8: check the exact hypergradient of the problem `setup` (an `LrSetup` object) at
+/// `epsilon` against a central difference with step `relativeStep·epsilon` (three runs of `T` steps).
+#[wasm_bindgen(js_name = hypergradientCheck)]
+pub fn hypergradient_check_js(data: &Data, setup: JsValue, epsilon: f64, relative_step: f64) -> Result<JsValue, JsError> {
+    let (train, _) = data.sets();
+    let setup: LrSetup = from_js(setup)?;
+    let problem = LrProblem::<f64>::new(&train, &setup).map_err(js_err)?;
+    if !(relative_step.is_finite() && relative_step > 0.0 && relative_step < 0.1) {
+        return Err(JsError::new(&format!("the relative step must be a number in (0, 0.1); got {relative_step}")));
+    }
+    let h = relative_step * epsilon;
+    let (loss, derivative) = problem.final_loss_and_derivative(epsilon).map_err(js_err)?;
+    let finite_difference = (problem.final_loss(epsilon + h).map_err(js_err)? - problem.final_loss(epsilon - h).map_err(js_err)?) / (2.0 * h);
+    let relative_error = (derivative - finite_difference).abs() / finite_difference.abs();
+    to_js(&HypergradientCheck { epsilon, loss, derivative, finite_difference, relative_error })
+}
+
+/// §4, §5: the pixels of the test images `indices` (784 bytes each, row-major, ink bright,
+/// concatenated); their labels are in `Data.testLabels()`.
+#[wasm_bindgen(js_name = testImages)]
+pub fn test_images_js(data: &Data, indices: &[u32]) -> Result<Vec<u8>, JsError> {
+    let (_, test) = data.sets();
+    let mut pixels = Vec::with_capacity(indices.len() * crate::data::INPUT_DIM);
+    for &i in indices {
+        let i = i as usize;
+        if i >= test.len() {
+            return Err(JsError::new(&format!("test image {i} does not exist (the test set has {})", test.len())));
+        }
+        pixels.extend_from_slice(test.image(i));
+    }
+    Ok(pixels)
 }

@@ -142,8 +142,16 @@ export function mount(root, session) {
     return s.dataset === 'fashion' ? 'Draw a piece of clothing' : 'Draw a digit';
   }
 
+  /** Share the 28×28 image the model sees (or null) with other sections (§4, §5): `state.drawn`. */
+  function publish(pixels) {
+    if (s.drawn === pixels) return;
+    s.drawn = pixels;
+    session.invalidate('drawn');
+  }
+
   function showEmpty(text) {
     view.pixels = null;
+    publish(null);
     setValue(prediction, NONE);
     setValue(predictionHint, text || emptyHint());
     predictionHint.hidden = false;
@@ -224,6 +232,7 @@ export function mount(root, session) {
         drawNote('Nothing stands out from the background: the pad is (almost) all one colour. Clear it and draw a digit.');
       } else {
         view.pixels = r.pixels;
+        publish(r.pixels);
         showPixels(r.pixels);
         setValue(seenNote, r.lightBackground ? 'Dark ink on light paper was detected and inverted.' : 'Ink bright on black, as in MNIST.');
         showProbs(r.probs, r.step);
@@ -281,6 +290,7 @@ export function mount(root, session) {
       }
       pad.showImage(image, r.lightBackground, { notify: false }); // already classified
       view.pixels = r.pixels;
+      publish(r.pixels);
       showPixels(r.pixels);
       setValue(seenNote, r.lightBackground ? 'Dark ink on light paper was detected and inverted.' : 'Light ink on a dark background was detected.');
       showProbs(r.probs, r.step);

@@ -1,0 +1,243 @@
+// Worker side of the lecture sections (issue 3): runs the experiments of src/lessons/ on the
+// worker's wasm `Data` and `Lab`. worker.js imports this module and hands it every request
+// whose type starts with `lesson:`; the page side is www/lessons.js.
+//
+// Requests (`lesson:<name>`, payload → result):
+//   create {kind, config}            → {handle, kind, dataset}        an experiment on the loaded data
+//   run {handle, maxUnits, budgetMs} → {records, summary}             units until the time budget is spent
+//   summary / weights / free {handle}
+//   sigmoidCurve, sigmoidAt, lossCurves, logGrid                      pure functions (no data needed)
+//   softmaxDetails, contributions, modelWeights, confusion, cell      the main model (`Lab`)
+//   testImages {indices}, hypergradientCheck {setup, epsilon}
+// Experiments stay in wasm memory behind their handle until `free`; a worker restart loses
+// them (the page recreates what it needs).
+
+import {
+  AllPositiveLesson,
+  AttenuationLesson,
+  GridSearchLesson,
+  HypergradientLesson,
+  L2Lesson,
+  LogisticLesson,
+  OnlineHypergradientLesson,
+  TwoClassLesson,
+  confusionCell,
+  contributionMaps,
+  hypergradientCheck,
+  logGrid,
+  lossCurves,
+  oneHot,
+  sigmoidAt,
+  sigmoidCurve,
+  softmaxDetails,
+  testImages,
+  topClasses,
+} from './pkg/softmax_lab.js';
+
+/** Prefix of the message types handled here. */
+export const LESSON_PREFIX = 'lesson:';
+/** Time budget of one `run` request unless the page asks for less. */
+const DEFAULT_BUDGET_MS = 30;
+/** Most experiments alive at once (a page holds about a dozen); older ones are freed. */
+const MAX_EXPERIMENTS = 48;
+/** Side of the 28×28 images. */
+const PIXELS = 784;
+
+/** The experiment classes by the name the page uses. */
+const KINDS = {
+  logistic: LogisticLesson,
+  attenuation: AttenuationLesson,
+  twoClass: TwoClassLesson,
+  l2: L2Lesson,
+  allPositive: AllPositiveLesson,
+  grid: GridSearchLesson,
+  hypergradient: HypergradientLesson,
+  online: OnlineHypergradientLesson,
+};
+
+/** Experiments that can finish: whether one has (its `step` then returns no records). */
+const FINISHED = {
+  grid: (lesson) => lesson.summary().done,
+  online: (lesson) => lesson.summary().done,
+};
+
+/** Live experiments: handle → {kind, lesson, msPerUnit}. */
+const experiments = new Map();
+let nextHandle = 1;
+
+function requireData(state) {
+  if (!state.data) throw new Error('no data set is loaded yet');
+  return state.data;
+}
+
+function requireLab(state) {
+  if (!state.lab) throw new Error('no model is loaded yet');
+  return state.lab;
+}
+
+function experiment(handle) {
+  const e = experiments.get(handle);
+  if (!e) throw new Error(`experiment ${handle} does not exist (the worker restarted, or it was freed)`);
+  return e;
+}
+
+/** Intensities in [0, 1] from 0–255 bytes. */
+function intensities(bytes) {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] / 255;
+  return out;
+}
+
+/** The 784 intensities of a request: the drawn image, or test image `index`. */
+function inputPixels(state, { pixels, index }) {
+  if (pixels) return pixels instanceof Float32Array ? pixels : Float32Array.from(pixels);
+  return intensities(testImages(requireData(state), Uint32Array.of(index)));
+}
+
+const HANDLERS = {
+  defaults({ kind }) {
+    return KINDS[kind].defaults();
+  },
+
+  create({ kind, config }, state) {
+    const Kind = KINDS[kind];
+    if (!Kind) throw new Error(`unknown experiment "${kind}"`);
+    const data = requireData(state);
+    const lesson = new Kind(data, config);
+    const handle = nextHandle++;
+    experiments.set(handle, { kind, lesson, msPerUnit: DEFAULT_BUDGET_MS });
+    while (experiments.size > MAX_EXPERIMENTS) {
+      const [oldest, e] = experiments.entries().next().value;
+      e.lesson.free();
+      experiments.delete(oldest);
+    }
+    return { handle, kind, dataset: data.dataset() };
+  },
+
+  /**
+   * Advance an experiment by whole units (steps, epochs…) until `budgetMs` is spent or
+   * `maxUnits` are done, calling `step(n)` with n sized from the measured cost of a unit.
+   */
+  run({ handle, maxUnits = Infinity, budgetMs = DEFAULT_BUDGET_MS, summary = false }) {
+    const e = experiment(handle);
+    const start = performance.now();
+    const records = [];
+    let units = 0;
+    while (units < maxUnits) {
+      const remaining = budgetMs - (performance.now() - start);
+      if (remaining <= 0 && units > 0) break;
+      const n = Math.max(1, Math.min(maxUnits - units, Math.floor(remaining / e.msPerUnit)));
+      const t0 = performance.now();
+      const got = e.lesson.step(n);
+      const dt = performance.now() - t0;
+      units += n;
+      for (const r of got) records.push(r);
+      e.msPerUnit = 0.7 * e.msPerUnit + (0.3 * dt) / n;
+      if (got.length === 0 && FINISHED[e.kind]?.(e.lesson)) break;
+    }
+    return { records, units, summary: summary ? e.lesson.summary() : null, ms: performance.now() - start };
+  },
+
+  summary({ handle }) {
+    return experiment(handle).lesson.summary();
+  },
+
+  /** `w` of a logistic experiment (784 values). */
+  weights({ handle }) {
+    const w = experiment(handle).lesson.weights();
+    return { w, transfer: [w.buffer] };
+  },
+
+  free({ handle }) {
+    const e = experiments.get(handle);
+    if (e) {
+      e.lesson.free();
+      experiments.delete(handle);
+    }
+    return null;
+  },
+
+  sigmoidCurve({ min, max, points }) {
+    return sigmoidCurve(min, max, points);
+  },
+
+  sigmoidAt({ z }) {
+    return sigmoidAt(z);
+  },
+
+  lossCurves({ points }) {
+    return lossCurves(points);
+  },
+
+  logGrid({ min, max, points }) {
+    return Array.from(logGrid(min, max, points));
+  },
+
+  /** Test images with their labels and one-hot rows. */
+  testImages({ indices }, state) {
+    const data = requireData(state);
+    const pixels = testImages(data, Uint32Array.from(indices));
+    const all = data.testLabels();
+    const labels = Uint8Array.from(indices, (i) => all[i]);
+    const classes = data.classNames().length;
+    const oneHotRows = oneHot(labels, classes);
+    return { pixels, labels, oneHot: oneHotRows, classes, transfer: [pixels.buffer] };
+  },
+
+  /** The numbers of the main model's prediction (drawn pixels, or test image `index`). */
+  softmaxDetails(request, state) {
+    const lab = requireLab(state);
+    const x = inputPixels(state, request);
+    return { details: softmaxDetails(lab, x, request.trueClass), step: lab.progress().step };
+  },
+
+  /** Probabilities, the `count` most probable classes and their maps `w⁽ᵏ⁾ ⊙ x`. */
+  contributions(request, state) {
+    const lab = requireLab(state);
+    const x = inputPixels(state, request);
+    const probs = lab.predict(x);
+    const top = topClasses(probs, request.count);
+    const maps = contributionMaps(lab, x, top);
+    const bias = lab.bias();
+    return { probs, top, maps, bias, step: lab.progress().step, transfer: [maps.buffer, probs.buffer] };
+  },
+
+  /** W (784 × c, row-major) and b of the main model. */
+  modelWeights(_, state) {
+    const lab = requireLab(state);
+    const w = lab.weights();
+    const b = lab.bias();
+    return { w, b, step: lab.progress().step, transfer: [w.buffer, b.buffer] };
+  },
+
+  /** The main model on the full test set, with its confusion matrix (row = true class). */
+  confusion(_, state) {
+    const lab = requireLab(state);
+    const m = lab.evaluate();
+    return { ...m, step: lab.progress().step };
+  },
+
+  /** The test images of one confusion-matrix cell, most confident first, with their pixels. */
+  cell({ trueClass, predictedClass, limit }, state) {
+    const lab = requireLab(state);
+    const c = confusionCell(lab, trueClass, predictedClass, limit);
+    const pixels = testImages(requireData(state), Uint32Array.from(c.items, (it) => it.index));
+    return { ...c, pixels, step: lab.progress().step, transfer: [pixels.buffer] };
+  },
+
+  hypergradientCheck({ setup, epsilon, relativeStep = 1e-5 }, state) {
+    return hypergradientCheck(requireData(state), setup, epsilon, relativeStep);
+  },
+};
+
+/**
+ * Handle one `lesson:*` request; returns its result (transferables in `result.transfer`) or throws.
+ * @param {string} type e.g. "lesson:run"
+ * @param {object} payload
+ * @param {{data: object|null, lab: object|null}} state the worker's wasm objects
+ */
+export function handleLesson(type, payload, state) {
+  const handler = HANDLERS[type.slice(LESSON_PREFIX.length)];
+  if (!handler) throw new Error(`unknown request "${type}"`);
+  return handler(payload, state);
+}
