@@ -214,6 +214,9 @@ export class Session {
     if (link.present) {
       dataset = await this.applyLink(link);
       if (saved) this.offerSavedBeforeLink(saved);
+    } else if (saved && !this.datasetAvailability(saved.dataset).available) {
+      const { reason } = this.datasetAvailability(saved.dataset);
+      this.notify('resume', 'warn', `The saved session was on ${DATASET_NAMES[saved.dataset] || saved.dataset}, which is not available here (${reason}): this is a fresh MNIST model.`);
     } else if (saved) {
       s.hyper = { ...saved.hyper };
       dataset = saved.dataset;
@@ -702,9 +705,9 @@ export class Session {
     this.setStatus('loading', `${sentence(reason)}. Restarting it and restoring the last checkpoint…`);
     const checkpoint = this.checkpoint && this.checkpoint.dataset === s.dataset ? this.checkpoint : null;
     try {
+      s.generation = 0; // no model until the new worker has one
       this.lab.restart();
       await this.lab.init();
-      s.generation = 0;
       this.recovering = false;
       const ok = await this.loadDataset(s.dataset, { restore: checkpoint, why: 'crash' });
       if (!ok) return;
