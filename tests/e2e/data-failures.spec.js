@@ -73,6 +73,12 @@ test.describe('broken data files', () => {
     await byId(page, 'lr').fill('0.05');
     await drawStrokes(page, ONE);
     await expect(page.locator('.prediction-hint')).toHaveText('No model: the data set did not load (see the message at the top)');
+    // A lecture section that needs no data (σ(z) from the core in the worker) still answers.
+    await byId(page, 'sigmoid-slider').evaluate((slider) => {
+      slider.value = '0';
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await waitNum(page, 'sigmoid-value', (v) => v === 0.5, { message: 'σ(0) = 0.5 is shown without data' });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'hardening-data-error-1280x800.png') });
     await page.setViewportSize({ width: 390, height: 844 });
