@@ -234,10 +234,11 @@ const HANDLERS = {
  * Handle one `lesson:*` request; returns its result (transferables in `result.transfer`) or throws.
  * @param {string} type e.g. "lesson:run"
  * @param {object} payload
- * @param {{data: object|null, lab: object|null}} state the worker's wasm objects
+ * @param {{data: object|null, lab: object|null, wasmReady: Promise<void>}} state the worker's wasm objects
  */
-export function handleLesson(type, payload, state) {
+export async function handleLesson(type, payload, state) {
   const handler = HANDLERS[type.slice(LESSON_PREFIX.length)];
   if (!handler) throw new Error(`unknown request "${type}"`);
+  await state.wasmReady; // a section may ask before the wasm module has loaded
   return handler(payload, state);
 }

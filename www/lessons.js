@@ -610,3 +610,31 @@ export function alignTo(grid, xs, ys) {
   }
   return out;
 }
+
+/**
+ * `fn` made safe to call often: one call runs at a time, and calls made meanwhile fold into
+ * one more run afterwards (the latest state wins). `fn` handles its own errors.
+ * @param {() => Promise<void>} fn
+ * @returns {() => Promise<void>}
+ */
+export function oneAtATime(fn) {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await fn();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+  return run;
+}

@@ -10,11 +10,13 @@ import { el } from './dom.js';
 import * as sigmoid from './sections/sigmoid.js';
 import * as logistic from './sections/logistic.js';
 import * as attenuation from './sections/attenuation.js';
+import * as softmax from './sections/softmax.js';
 import * as train from './sections/train.js';
 import * as draw from './sections/draw.js';
+import * as learned from './sections/learned.js';
 
 /** The page's sections, in the order of the lecture (Class 5); Train and Draw follow §4. */
-const SECTIONS = [sigmoid, logistic, attenuation, train, draw];
+const SECTIONS = [sigmoid, logistic, attenuation, softmax, train, draw, learned];
 
 const session = createSession(createLabClient(), new URL('.', document.baseURI).href);
 mountStatus(document.getElementById('status-area'), session);

@@ -4,7 +4,7 @@
 
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import { chartCard, figure, figures, formatNumber, lessonClient, onFrame, PALETTE, sectionHead, statusLine, errorText } from '../lessons.js';
+import { chartCard, figure, figures, formatNumber, lessonClient, onFrame, oneAtATime, PALETTE, sectionHead, statusLine, errorText } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'sigmoid';
@@ -28,7 +28,7 @@ const TEX = {
  */
 export function mount(root, session) {
   const client = lessonClient(session);
-  const view = { curve: null, at: null, z: Z0, asking: false, again: false, chart: null };
+  const view = { curve: null, at: null, z: Z0, chart: null };
 
   const slider = el('input', { id: 'sigmoid-slider', testid: 'sigmoid-slider', type: 'range', min: String(-Z_MAX), max: String(Z_MAX), step: '0.01', value: String(Z0) });
   const figs = {
@@ -82,25 +82,14 @@ export function mount(root, session) {
   });
 
   /** Ask the core for σ at the latest z (one request in flight). */
-  async function ask() {
-    if (view.asking) {
-      view.again = true;
-      return;
-    }
-    view.asking = true;
+  const ask = oneAtATime(async () => {
     try {
       view.at = await client.call('sigmoidAt', { z: view.z });
       render();
     } catch (e) {
       if (!e.crashed) status.set('error', errorText(e));
-    } finally {
-      view.asking = false;
-      if (view.again) {
-        view.again = false;
-        ask();
-      }
     }
-  }
+  });
 
   function setZ(z) {
     view.z = Math.round(Math.max(-Z_MAX, Math.min(Z_MAX, z)) * 100) / 100;
