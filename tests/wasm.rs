@@ -123,3 +123,30 @@ fn divergence_is_reported_and_weights_stay_finite() {
     assert!(msg.contains("diverged at step"), "{msg}");
     assert!(lab.weights().iter().all(|v| v.is_finite()));
 }
+
+#[wasm_bindgen_test]
+fn a_checkpoint_restores_the_run_through_the_facade() {
+    // What the page does after a reload or a worker crash: a fresh Lab on the same data,
+    // reset(seed), importWeights(checkpoint), restoreProgress(step, examples seen).
+    let d = data();
+    let mut a = Lab::new(&d, 0.05, 30.0, 0.0, 9.0).map_err(JsValue::from).unwrap();
+    a.train(25); // epochs of 17 steps (16 of 30 and one of 20): into the second epoch
+    let json = a.export_weights(f64::NAN, f64::NAN, 0);
+    let pa = a.progress().map_err(JsValue::from).unwrap();
+    assert_eq!(field(&pa, "examples_seen"), 500.0 + 8.0 * 30.0);
+    let mut b = Lab::new(&d, 0.05, 30.0, 0.0, 541.0).map_err(JsValue::from).unwrap();
+    b.reset(9.0).map_err(JsValue::from).unwrap();
+    b.import_weights(&json).map_err(JsValue::from).unwrap();
+    assert!(b.restore_progress(25.0, 740.0).map_err(JsValue::from).unwrap(), "replayed exactly");
+    let pb = b.progress().map_err(JsValue::from).unwrap();
+    for f in ["step", "epoch", "examples_seen", "epochs_fraction"] {
+        assert_eq!(field(&pa, f), field(&pb, f), "{f}");
+    }
+    assert_eq!(a.train(30), b.train(30), "the same minibatches after the restore");
+    assert_eq!(a.weights(), b.weights());
+    // Numbers JS may pass that are not counters are refused, and change nothing.
+    for (step, seen) in [(1.5, 30.0), (-1.0, 0.0), (f64::NAN, 1.0), (3.0, 1.0), (1.0, 1e300)] {
+        assert!(b.restore_progress(step, seen).is_err(), "{step}, {seen}");
+    }
+    assert_eq!(field(&b.progress().map_err(JsValue::from).unwrap(), "step"), 55.0);
+}
