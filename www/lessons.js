@@ -154,6 +154,31 @@ export class Experiment {
 }
 
 /**
+ * Experiments run in lockstep: each chunk runs the first for the time budget, then the others
+ * for exactly as many units; records come back as arrays `[first, second, …]` per unit.
+ */
+export class ExperimentGroup {
+  /** @param {Experiment[]} list */
+  constructor(list) {
+    this.list = list;
+  }
+
+  async run({ maxUnits, budgetMs = CHUNK_MS } = {}) {
+    const first = await this.list[0].run({ maxUnits, budgetMs: budgetMs / this.list.length });
+    const rest = await Promise.all(this.list.slice(1).map((e) => e.run({ maxUnits: first.units, budgetMs: 60_000 })));
+    return { records: first.records.map((r, i) => [r, ...rest.map((x) => x.records[i])]), units: first.units, summary: null };
+  }
+
+  summary() {
+    return Promise.all(this.list.map((e) => e.summary()));
+  }
+
+  free() {
+    for (const e of this.list) e.free();
+  }
+}
+
+/**
  * Step / Play / Pause for one experiment. `chunk()` runs one chunk and resolves to whether
  * there is more to do; Play chains chunks until paused, finished or failed.
  */
@@ -357,7 +382,7 @@ export function colorBar(caption) {
 export function formatNumber(v, digits = 4) {
   if (v === null || v === undefined || !Number.isFinite(v)) return NONE;
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e6 || a < 1e-4)) {
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) {
     const [m, e] = v.toExponential(digits - 1).split('e');
     return `${m} × 10${[...String(Number(e))].map((c) => SUPERSCRIPT[c]).join('')}`;
   }
@@ -507,6 +532,7 @@ export class Runner {
    * @param {string} o.prefix test-id prefix of the buttons
    * @param {string} o.kind experiment kind
    * @param {() => object} o.config the settings, read when the experiment is made
+   * @param {() => Experiment|ExperimentGroup} [o.make] makes the experiment instead (kind and config unused)
    * @param {(records: object[], result: object) => void} o.onRecords
    * @param {() => void} o.onReset the section clears its curves
    * @param {() => number} [o.remaining] units left before Play stops by itself (Infinity: never)
@@ -557,7 +583,7 @@ export class Runner {
   }
 
   ensure() {
-    this.experiment ??= this.o.client.experiment(this.o.kind, this.o.config());
+    this.experiment ??= this.o.make ? this.o.make() : this.o.client.experiment(this.o.kind, this.o.config());
     return this.experiment;
   }
 
@@ -637,4 +663,16 @@ export function oneAtATime(fn) {
     }
   };
   return run;
+}
+
+/**
+ * A table of numbers with a header row.
+ * @param {string} testid
+ * @param {(string|Node)[]} headers column headers (text or nodes, e.g. typeset formulas)
+ * @returns {{node: HTMLTableElement, body: HTMLTableSectionElement}}
+ */
+export function numTable(testid, headers) {
+  const body = el('tbody', {});
+  const node = el('table', { class: 'num-table', testid }, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))), body);
+  return { node, body };
 }

@@ -12,7 +12,7 @@ import {
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'attenuation';
-export const TITLE = '3 Attenuated gradient';
+export const TITLE = '3 Attenuation';
 
 /** Play stops by itself after this many steps unless the field says otherwise. */
 const DEFAULT_STEPS = 500;

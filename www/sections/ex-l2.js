@@ -6,7 +6,7 @@
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
-  alignTo, chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, numberField, onFrame, PALETTE,
+  alignTo, chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, numberField, numTable, onFrame, PALETTE,
   Runner, sectionHead, statusLine, whenNear,
 } from '../lessons.js';
 
@@ -120,13 +120,7 @@ export function mount(root, session) {
   const sweepStatus = statusLine('l2-sweep-status');
   const sweepCard = chartCard('l2-sweep-chart', 'Final losses against α', 'Each point: a fresh pair N1, N2 trained for the chosen number of epochs on the same subset; N2 ignores α, so its losses are flat.', 'Press “Sweep α”.');
   const sweepBest = el('p', { class: 'lesson-verdict', testid: 'l2-sweep-best', data: { value: '' } });
-  const sweepBody = el('tbody', {});
-  const sweepTable = el(
-    'table',
-    { class: 'num-table', testid: 'l2-sweep-table' },
-    el('thead', {}, el('tr', {}, ...['α', 'N1 train', 'N1 test', 'N2 test', 'option'].map((h) => el('th', { scope: 'col' }, h)))),
-    sweepBody,
-  );
+  const { node: sweepTable, body: sweepBody } = numTable('l2-sweep-table', ['α', 'N1 train', 'N1 test', 'N2 test', 'option']);
   const sweepDriver = new Driver({
     chunk: () => sweepChunk(),
     onState: () => renderSweepButtons(),

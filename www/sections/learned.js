@@ -11,7 +11,7 @@ import {
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'learned';
-export const TITLE = '5 What it learned';
+export const TITLE = '5 Learned';
 
 /** While the main model trains, read its weights at most this often. */
 const WEIGHTS_MS = 300;

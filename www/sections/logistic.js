@@ -13,7 +13,7 @@ import { tex } from '../math.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'logistic';
-export const TITLE = '2 Logistic regression';
+export const TITLE = '2 Logistic';
 
 /** Samples of ŷ for the loss curves. */
 const CURVE_POINTS = 399;

@@ -7,13 +7,13 @@
 import { el, setValue } from '../dom.js';
 import { tex } from '../math.js';
 import {
-  classField, drawGray, errorText, figure, figures, formatNumber, imageCanvas, lessonClient, numberField, onFrame,
+  classField, drawGray, errorText, figure, figures, formatNumber, imageCanvas, lessonClient, numberField, numTable, onFrame,
   oneAtATime, Runner, sectionHead, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'softmax';
-export const TITLE = '4 Softmax regression';
+export const TITLE = '4 Softmax';
 
 /** Test images whose one-hot labels are shown. */
 const ONE_HOT_EXAMPLES = [0, 1, 2, 3, 4, 5];
@@ -57,13 +57,7 @@ export function mount(root, session) {
   const inputNote = el('p', { class: 'lesson-note' });
   const status = statusLine('softmax-status');
   const rows = [];
-  const tbody = el('tbody', {});
-  const table = el(
-    'table',
-    { class: 'num-table', testid: 'softmax-table' },
-    el('thead', {}, el('tr', {}, ...['k', 'z_k', 'z_k - m', 'e^{z_k - m}', '\\hat{y}_k', 'y_k'].map((h) => el('th', { scope: 'col' }, tex(h))))),
-    tbody,
-  );
+  const { node: table, body: tbody } = numTable('softmax-table', ['k', 'z_k', 'z_k - m', 'e^{z_k - m}', '\\hat{y}_k', 'y_k'].map((h) => tex(h)));
   const figs = {
     shift: figure('softmax-shift', 'shift m = max z_k'),
     sum: figure('softmax-sum', 'Σ e^(z_k − m)'),
@@ -96,13 +90,7 @@ export function mount(root, session) {
     log: figure('twoclass-logloss', 'mean log-loss (logistic)'),
     disagree: figure('twoclass-disagree', 'different predictions'),
   };
-  const twoBody = el('tbody', {});
-  const twoTable = el(
-    'table',
-    { class: 'num-table', testid: 'twoclass-table' },
-    el('thead', {}, el('tr', {}, ...['test image', 'y', 'softmax ŷ₁', 'σ(xᵀw + b)', 'cross-entropy', 'log-loss'].map((h) => el('th', { scope: 'col' }, h)))),
-    twoBody,
-  );
+  const { node: twoTable, body: twoBody } = numTable('twoclass-table', ['test image', 'y', 'softmax ŷ₁', 'σ(xᵀw + b)', 'cross-entropy', 'log-loss']);
   const two = { step: 0, summary: null };
   const twoRunner = new Runner({
     client,
