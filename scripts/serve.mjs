@@ -1,6 +1,8 @@
 // Static server for the lab: only the page, its modules and the generated data, on localhost.
 // Sends the Content-Security-Policy (nothing leaves the machine) and correct MIME types.
-// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1]
+// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--bench]
+// --bench also serves the benchmark pages (tests/bench/) and the TensorFlow.js files they
+// compare against (./lab bench); without it only the lab itself is served.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -14,9 +16,17 @@ const arg = (name, fallback) => {
 };
 const PORT = Number(arg('--port', process.env.PORT || 8000));
 const HOST = arg('--host', '127.0.0.1');
+const BENCH = args.includes('--bench');
 
 /** What may be served: the page and its assets, nothing else of the repository. */
-const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.gz)$/, /^\/favicon\.svg$/, /^\/bench\//];
+const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.gz)$/, /^\/favicon\.svg$/];
+/** With --bench: the benchmark pages and workers, and the TensorFlow.js builds they load. */
+const BENCH_ALLOWED = [
+  /^\/tests\/bench\/[a-z0-9-]+\.(html|js)$/,
+  /^\/node_modules\/@tensorflow\/tfjs\/dist\/tf\.min\.js$/,
+  /^\/node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/(tf-backend-wasm\.min\.js|tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm)$/,
+];
+if (BENCH) ALLOWED.push(...BENCH_ALLOWED);
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',

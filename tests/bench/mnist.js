@@ -1,0 +1,73 @@
+// What the two benchmark workers share: the four MNIST IDX files (the gzip files the page
+// downloads, data/mnist/*.gz, decompressed with DecompressionStream; no caching, no progress:
+// the benchmark times training, not loading), the throughput measurement, and the reply.
+
+/** File names in the order train images, train labels, test images, test labels. */
+export const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+
+/**
+ * Fetch and decompress the four files.
+ * @returns {Promise<Uint8Array[]>}
+ */
+export async function loadMnist() {
+  const root = new URL('../../', import.meta.url);
+  return Promise.all(
+    FILES.map(async (name) => {
+      const response = await fetch(new URL(`data/mnist/${name}.gz`, root));
+      if (!response.ok) throw new Error(`data/mnist/${name}.gz: HTTP ${response.status} (run ./lab setup)`);
+      const bytes = response.body.pipeThrough(new DecompressionStream('gzip'));
+      return new Uint8Array(await new Response(bytes).arrayBuffer());
+    }),
+  );
+}
+
+/** The median of a list of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** How long each throughput window runs, after a warm-up, and how many windows are taken. */
+export const WINDOW_MS = 1500;
+export const WARMUP_MS = 300;
+export const WINDOWS = 3;
+/** The page's worker trains in chunks of about this many milliseconds (www/worker.js CHUNK_MS). */
+export const CHUNK_MS = 30;
+
+/**
+ * Examples per second of `step(n)` (which runs n minibatch steps and returns how many ran),
+ * called in chunks of about CHUNK_MS like the page's play loop, posting one progress message
+ * per chunk as the page's worker does: the median of WINDOWS windows of WINDOW_MS.
+ */
+export function throughput(step, batch) {
+  let msPerStep = 1;
+  const run = (ms) => {
+    const start = performance.now();
+    let steps = 0;
+    while (performance.now() - start < ms) {
+      const n = Math.max(1, Math.floor(CHUNK_MS / msPerStep));
+      const t0 = performance.now();
+      const done = step(n);
+      const dt = performance.now() - t0;
+      msPerStep = 0.7 * msPerStep + (0.3 * dt) / Math.max(1, done);
+      steps += done;
+      self.postMessage({ type: 'progress', steps });
+      if (done < n) throw new Error(`training stopped after ${steps} steps (diverged?)`);
+    }
+    return (steps * batch * 1000) / (performance.now() - start);
+  };
+  run(WARMUP_MS);
+  const rates = [];
+  for (let i = 0; i < WINDOWS; i++) rates.push(run(WINDOW_MS));
+  return { examplesPerSec: median(rates), windows: rates };
+}
+
+/** Answer a request with `run(request)`: {type: 'result', result} or {type: 'error', error}. */
+export async function reply(run, request) {
+  try {
+    self.postMessage({ type: 'result', result: await run(request) });
+  } catch (e) {
+    self.postMessage({ type: 'error', error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+  }
+}

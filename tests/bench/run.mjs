@@ -1,0 +1,448 @@
+// The speed benchmark behind `./lab bench` (issue 4). It serves the lab with the benchmark pages
+// (scripts/serve.mjs --bench), runs headless Debian Chromium through playwright-core, and measures
+// in one browser session:
+//   - the real page (index.html, through its data-testids): cold and warm load to "ready", bytes
+//     over the wire, time from Play to ≥ 92 % test accuracy (full 10 000 images), main-thread long
+//     tasks and frame gaps while training and drawing, draw → probability-bars latency;
+//   - softmax-lab's core in a Worker (tests/bench/lab-worker.js, the page's wasm and Data/Lab API):
+//     throughput at batch 1/10/100/1000, epoch time, evaluation time, time to 92 %;
+//   - TensorFlow.js 4.22 on the identical model and data, wasm and cpu backends, in a Worker
+//     (tests/bench/tfjs-worker.js);
+// and the native CLI (target/release/softmax-lab) on the same settings. Prints a markdown table
+// and writes bench-results/bench-<time>.json and bench-results/latest.json.
+//
+// Usage: node tests/bench/run.mjs [--quick] [--only=page|workers|native]   (normally through
+// ./lab bench, which builds first; --only runs one part and prints its JSON)
+
+import { fork, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const QUICK = process.argv.includes('--quick');
+const BATCHES = [1, 10, 100, 1000];
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TARGET = 0.92;
+
+const log = (...a) => console.error('   ', ...a);
+
+/** scripts/serve.mjs --bench on a free port; resolves with {url, stop}. */
+function serve() {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(join(REPO, 'scripts/serve.mjs'), ['--port', '0', '--bench'], { env: { ...process.env, SERVE_QUIET: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m) => resolvePromise({ url: m.url, stop: () => child.kill() }));
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+}
+
+/** Runs in every document of the page before its own scripts: records what the bench reads. */
+function instrument() {
+  const B = (window.__bench = {
+    longtasks: [], frames: [], recordFrames: false, ready: null, play: null, acc92: null, accuracy: [],
+    pointer: [], bars: [], predicts: [], replies: [], loading: [],
+  });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) B.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch { /* no longtask support: reported as null */ B.longtasks = null; }
+  new MutationObserver((records) => {
+    const now = performance.now();
+    let bars = false;
+    for (const r of records) {
+      const id = r.target.getAttribute('data-testid') || '';
+      if (id === 'status' && r.attributeName === 'data-state') {
+        // "ready", or "paused" when the page restored its saved session (a second visit).
+        if (/^(ready|paused)$/.test(r.target.getAttribute('data-state')) && B.ready === null) B.ready = now;
+      } else if (id === 'test-accuracy' && r.attributeName === 'data-value') {
+        const a = Number(r.target.getAttribute('data-value'));
+        B.accuracy.push([now, a]);
+        if (B.play !== null && B.acc92 === null && a >= 0.92) B.acc92 = now;
+      } else if (id.startsWith('prob-')) bars = true;
+    }
+    if (bars) B.bars.push(now);
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state', 'data-value'] });
+  document.addEventListener('click', (e) => {
+    if (B.play === null && e.target.closest && e.target.closest('[data-testid="play"]')) B.play = performance.now();
+  }, true);
+  for (const type of ['pointerdown', 'pointermove']) {
+    document.addEventListener(type, (e) => B.pointer.push(e.timeStamp), { capture: true, passive: true });
+  }
+  // Which worker replies answer a 'predict' request (the drawing), as opposed to re-predictions
+  // of the same image while the model trains: see www/lab.js for the {id, type} protocol.
+  // The loading requests ('init', 'load') and their progress messages time the phases of a load.
+  const post = Worker.prototype.postMessage;
+  const ids = new Set();
+  const loads = new Map();
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.type === 'predict') {
+      ids.add(message.id);
+      B.predicts.push({ id: message.id, t: performance.now() });
+    } else if (message && (message.type === 'init' || message.type === 'load')) {
+      loads.set(message.id, message.type);
+      B.loading.push([performance.now(), `${message.type} sent`]);
+    }
+    return post.call(this, message, ...rest);
+  };
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      B.loading.push([performance.now(), 'worker created']);
+      this.addEventListener('message', (e) => {
+        const d = e.data || {};
+        if (ids.has(d.id)) B.replies.push({ id: d.id, t: performance.now() });
+        else if (loads.has(d.id)) B.loading.push([performance.now(), `${loads.get(d.id)} answered`]);
+        else if (d.type === 'load-progress') {
+          const last = B.loading.at(-1);
+          const what = d.phase ? `phase ${d.phase}` : d.loaded >= d.total ? 'all bytes read' : 'bytes arriving';
+          if (!last || last[1] !== what) B.loading.push([performance.now(), what]);
+          else last[0] = performance.now();
+        }
+      });
+    }
+  };
+  const frame = (t) => {
+    if (!B.recordFrames) return;
+    B.frames.push(t);
+    requestAnimationFrame(frame);
+  };
+  B.startFrames = () => {
+    B.frames = [];
+    B.recordFrames = true;
+    requestAnimationFrame(frame);
+  };
+  B.stopFrames = () => {
+    B.recordFrames = false;
+  };
+}
+
+const ONE = [Array.from({ length: 20 }, (_, i) => [0.53 - (0.065 * i) / 19, 0.17 + (0.66 * i) / 19])];
+const ZERO = [Array.from({ length: 37 }, (_, i) => {
+  const t = -Math.PI / 2 + (2 * Math.PI * i) / 36;
+  return [0.5 + 0.2 * Math.cos(t), 0.5 + 0.31 * Math.sin(t)];
+})];
+
+async function draw(page, strokes) {
+  const pad = page.getByTestId('draw-canvas');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  const at = ([u, v]) => [box.x + u * box.width, box.y + v * box.height];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p));
+    await page.mouse.up();
+  }
+  await page.waitForTimeout(300);
+  await page.getByTestId('clear').click();
+  await page.waitForTimeout(100);
+}
+
+const quantile = (xs, q) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const median = (xs) => quantile(xs, 0.5);
+
+/**
+ * Draw → bars latency from the recorded events since `from`: for each answer to a 'predict'
+ * request, the time from the oldest pointer event it reflects (the first one after the previous
+ * predict request was sent) to the first probability-bar update after the answer arrived.
+ */
+function drawLatencies(B, from) {
+  const predicts = B.predicts.filter((p) => p.t >= from);
+  const out = [];
+  for (let k = 0; k < predicts.length; k++) {
+    const sent = predicts[k].t;
+    const since = k > 0 ? predicts[k - 1].t : from;
+    const oldest = B.pointer.find((t) => t >= since && t <= sent);
+    const reply = B.replies.find((r) => r.id === predicts[k].id);
+    if (oldest === undefined || !reply) continue;
+    const bars = B.bars.find((t) => t >= reply.t);
+    if (bars !== undefined) out.push(bars - oldest);
+  }
+  return out;
+}
+
+async function measurePage(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const wire = { data: 0, all: 0 };
+  context.on('requestfinished', async (request) => {
+    try {
+      const sizes = await request.sizes();
+      const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+      wire.all += bytes;
+      if (new URL(request.url()).pathname.startsWith('/data/')) wire.data += sizes.responseBodySize;
+    } catch { /* the request went away with its page */ }
+  });
+  await context.addInitScript(instrument);
+  const errors = [];
+
+  // Cold: a fresh context (empty HTTP cache, Cache API and IndexedDB).
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => window.__bench.ready !== null, null, { timeout: 120_000 });
+  await page.waitForTimeout(500);
+  const cold = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    return {
+      readyMs: window.__bench.ready, domContentLoadedMs: nav.domContentLoadedEventEnd, loadEventMs: nav.loadEventEnd,
+      firstContentfulPaintMs: fcp ? fcp.startTime : null, phases: window.__bench.loading, longtasks: window.__bench.longtasks,
+    };
+  });
+  cold.wireBytes = { ...wire };
+  log(`cold load: ready after ${cold.readyMs.toFixed(0)} ms, ${(wire.data / 1e6).toFixed(2)} MB of data over the wire`);
+
+  // Play with the defaults until ≥ 92 % on the full test set, then keep training while drawing.
+  await page.evaluate(() => window.__bench.startFrames());
+  const trainFrom = await page.evaluate(() => performance.now());
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => window.__bench.acc92 !== null, null, { timeout: 120_000, polling: 100 });
+  const toTarget = await page.evaluate(() => ({ ms: window.__bench.acc92 - window.__bench.play, accuracy: window.__bench.accuracy.at(-1)[1] }));
+  const stepsAt92 = Number(await page.getByTestId('step-count').getAttribute('data-value'));
+  log(`page: Play → ${toTarget.accuracy} ≥ ${TARGET} in ${toTarget.ms.toFixed(0)} ms (step ${stepsAt92})`);
+  const drawTrainFrom = await page.evaluate(() => performance.now());
+  for (let r = 0; r < (QUICK ? 1 : 3); r++) {
+    await draw(page, ONE);
+    await draw(page, ZERO);
+  }
+  const rate = Number(await page.getByTestId('examples-per-sec').getAttribute('data-value'));
+  await page.getByTestId('pause').click();
+  const training = await page.evaluate(({ trainFrom, drawFrom }) => {
+    const B = window.__bench;
+    B.stopFrames();
+    const end = performance.now();
+    const gaps = B.frames.slice(1).map((t, i) => t - B.frames[i]);
+    return {
+      seconds: (end - trainFrom) / 1000,
+      longtasks: B.longtasks && B.longtasks.filter((e) => e.start >= trainFrom),
+      frameGaps: gaps,
+      drawFrom,
+      end,
+    };
+  }, { trainFrom, drawFrom: drawTrainFrom });
+  const drawTraining = drawLatencies(await page.evaluate(() => window.__bench), training.drawFrom);
+  await page.waitForTimeout(500);
+  const idleFrom = await page.evaluate(() => performance.now());
+  for (let r = 0; r < (QUICK ? 1 : 3); r++) {
+    await draw(page, ONE);
+    await draw(page, ZERO);
+  }
+  const drawIdle = drawLatencies(await page.evaluate(() => window.__bench), idleFrom);
+  log(`page: draw → bars ${median(drawTraining)?.toFixed(1)} ms median while training, ${median(drawIdle)?.toFixed(1)} ms paused`);
+  await page.close();
+
+  // Warm: the same context again (data from the Cache API).
+  const before = { ...wire };
+  const warmPage = await context.newPage();
+  await warmPage.goto(`${base}/`);
+  await warmPage.waitForFunction(() => window.__bench.ready !== null, null, { timeout: 120_000 });
+  const warmB = await warmPage.evaluate(() => ({ ready: window.__bench.ready, phases: window.__bench.loading }));
+  await warmPage.waitForTimeout(300);
+  const warm = { readyMs: warmB.ready, phases: warmB.phases, dataBytes: wire.data - before.data };
+  await warmPage.close();
+  await context.close();
+
+  const long = training.longtasks;
+  return {
+    cold,
+    warm,
+    playTo92: { seconds: toTarget.ms / 1000, accuracy: toTarget.accuracy, step: stepsAt92 },
+    examplesPerSecShown: rate,
+    training: {
+      seconds: training.seconds,
+      longtasks: long,
+      longtaskCount: long ? long.length : null,
+      longtaskMaxMs: long ? Math.max(0, ...long.map((e) => e.duration)) : null,
+      frames: training.frameGaps.length,
+      frameGapMedianMs: median(training.frameGaps),
+      frameGapP95Ms: quantile(training.frameGaps, 0.95),
+      frameGapMaxMs: training.frameGaps.length ? Math.max(...training.frameGaps) : null,
+    },
+    drawToBars: {
+      training: { count: drawTraining.length, medianMs: median(drawTraining), p95Ms: quantile(drawTraining, 0.95), maxMs: drawTraining.length ? Math.max(...drawTraining) : null },
+      paused: { count: drawIdle.length, medianMs: median(drawIdle), p95Ms: quantile(drawIdle, 0.95), maxMs: drawIdle.length ? Math.max(...drawIdle) : null },
+    },
+    errors,
+  };
+}
+
+async function measureWorkers(browser, base) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${base}/tests/bench/bench.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+  const job = async (kind, request) => {
+    log(`worker: ${kind} ${JSON.stringify(request)}`);
+    return page.evaluate(([k, r]) => window.bench(k, r), [kind, request]);
+  };
+  const lab = await job('lab', { batches: BATCHES });
+  log(`lab: epoch ${lab.epochSeconds.toFixed(3)} s; ${BATCHES.map((b) => `b${b} ${Math.round(lab.throughput[b].examplesPerSec)}/s`).join(', ')}`);
+  const tfWasm = await job('tfjs', { backend: 'wasm', batches: BATCHES });
+  log(`tfjs-wasm: epoch ${tfWasm.epochSeconds.toFixed(3)} s; ${BATCHES.map((b) => `b${b} ${Math.round(tfWasm.throughput[b].examplesPerSec)}/s`).join(', ')}`);
+  const tfCpu = await job('tfjs', { backend: 'cpu', batches: BATCHES });
+  log(`tfjs-cpu: epoch ${tfCpu.epochSeconds.toFixed(3)} s; ${BATCHES.map((b) => `b${b} ${Math.round(tfCpu.throughput[b].examplesPerSec)}/s`).join(', ')}`);
+  await context.close();
+  return { lab, tfWasm, tfCpu, errors };
+}
+
+/** The native CLI on the same settings: the median epoch of 3 (training time only, as it reports). */
+function measureNative() {
+  const cli = join(REPO, 'target/release/softmax-lab');
+  const out = {};
+  for (const batch of BATCHES) {
+    const text = execFileSync(cli, ['train', '--dataset', 'mnist', '--epochs', '3', '--lr', '0.05', '--batch', String(batch), '--l2', '0', '--seed', '541'], { encoding: 'utf8' });
+    const epochs = text.trim().split('\n').map((l) => JSON.parse(l));
+    const seconds = median(epochs.map((e) => e.seconds));
+    out[batch] = { examplesPerSec: 60000 / seconds, epochSeconds: epochs.map((e) => e.seconds), accuracy: epochs.map((e) => e.test_accuracy) };
+  }
+  log(`native: ${BATCHES.map((b) => `b${b} ${Math.round(out[b].examplesPerSec)}/s`).join(', ')}`);
+  return out;
+}
+
+function sizes() {
+  const wasm = readFileSync(join(REPO, 'www/pkg/softmax_lab_bg.wasm'));
+  const js = readFileSync(join(REPO, 'www/pkg/softmax_lab.js'));
+  const manifest = JSON.parse(readFileSync(join(REPO, 'data/manifest.json'), 'utf8'));
+  return {
+    wasmBytes: wasm.length,
+    wasmGzipBytes: gzipSync(wasm, { level: 9 }).length,
+    bindingsJsGzipBytes: gzipSync(js, { level: 9 }).length,
+    mnistGzipBytes: manifest.mnist.bytes.reduce((s, b) => s + b, 0),
+  };
+}
+
+function machine(browserVersion) {
+  let cpuModel = cpus()[0]?.model || 'unknown';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m);
+    if (info) cpuModel = info[1];
+  } catch { /* not Linux */ }
+  const nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  return { nproc, cpuModel, chromium: browserVersion, node: process.version, loadAverageAtStart: loadavg() };
+}
+
+const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '–' : Number(x).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const ratio = (a, b) => (a && b ? `${fmt(a / b, 2)}×` : '–');
+
+function table(r) {
+  const L = r.workers.lab;
+  const W = r.workers.tfWasm;
+  const C = r.workers.tfCpu;
+  const N = r.native;
+  const lines = [];
+  lines.push('| examples/s (Worker, headless Chromium) | softmax-lab (wasm) | TF.js wasm | TF.js cpu | native CLI | lab ÷ TF.js wasm | lab ÷ TF.js cpu | lab ÷ native |');
+  lines.push('|---|--:|--:|--:|--:|--:|--:|--:|');
+  for (const b of BATCHES) {
+    const l = L.throughput[b].examplesPerSec;
+    const w = W.throughput[b].examplesPerSec;
+    const c = C.throughput[b].examplesPerSec;
+    const n = N[b].examplesPerSec;
+    lines.push(`| batch ${b} | ${fmt(l)} | ${fmt(w)} | ${fmt(c)} | ${fmt(n)} | ${ratio(l, w)} | ${ratio(l, c)} | ${ratio(l, n)} |`);
+  }
+  const P = r.page;
+  const S = r.sizes;
+  const nativeEpoch = median(N[100].epochSeconds);
+  lines.push('');
+  lines.push('| measure | result | target |');
+  lines.push('|---|--:|--:|');
+  lines.push(`| one epoch, batch 100 (Worker) | ${fmt(L.epochSeconds, 3)} s (TF.js wasm ${fmt(W.epochSeconds, 2)} s, cpu ${fmt(C.epochSeconds, 2)} s, native ${fmt(nativeEpoch, 3)} s) | ≤ 0.25 s |`);
+  lines.push(`| test accuracy after that epoch | lab ${fmt(N[100].accuracy[0], 4)} (native, same core) · TF.js wasm ${fmt(W.accuracyAfterEpoch, 4)} · cpu ${fmt(C.accuracyAfterEpoch, 4)} | same model |`);
+  lines.push(`| full test-set evaluation (10 000 images, Worker) | ${fmt(L.evaluateMs, 1)} ms | – |`);
+  lines.push(`| Play → ≥ 92 % test accuracy, the page (its evaluation cadence) | ${fmt(P.playTo92.seconds, 2)} s (step ${fmt(P.playTo92.step)}) | ≤ 2 s |`);
+  lines.push(`| fresh model → ≥ 92 %, Worker, evaluating every 100 steps | ${fmt(L.timeTo92.seconds, 2)} s (step ${fmt(L.timeTo92.steps)}) | ≤ 2 s |`);
+  lines.push(`| cold load → ready (data downloaded, parsed, model built) | ${fmt(P.cold.readyMs)} ms (first paint ${fmt(P.cold.firstContentfulPaintMs)} ms) | ≤ 1 s |`);
+  lines.push(`| warm load → ready (data from the Cache API) | ${fmt(P.warm.readyMs)} ms | – |`);
+  lines.push(`| data over the wire, first visit / second visit | ${fmt(P.cold.wireBytes.data / 1e6, 2)} MB / ${fmt(P.warm.dataBytes / 1e6, 2)} MB | ≤ 12 MB |`);
+  lines.push(`| wasm size (raw / gzip -9) | ${fmt(S.wasmBytes / 1024)} KB / ${fmt(S.wasmGzipBytes / 1024)} KB | ≤ 150 KB gzipped |`);
+  lines.push(`| main-thread long tasks > 50 ms while training (${fmt(P.training.seconds, 1)} s, drawing) | ${P.training.longtaskCount ?? '–'} (longest ${fmt(P.training.longtaskMaxMs)} ms) | 0 |`);
+  lines.push(`| frame interval while training: median / p95 / max | ${fmt(P.training.frameGapMedianMs, 1)} / ${fmt(P.training.frameGapP95Ms, 1)} / ${fmt(P.training.frameGapMaxMs, 1)} ms | smooth |`);
+  lines.push(`| draw → probability bars, while training: median / p95 / max | ${fmt(P.drawToBars.training.medianMs, 1)} / ${fmt(P.drawToBars.training.p95Ms, 1)} / ${fmt(P.drawToBars.training.maxMs, 1)} ms (${P.drawToBars.training.count} updates) | ≤ 16 ms |`);
+  lines.push(`| draw → probability bars, paused: median / p95 / max | ${fmt(P.drawToBars.paused.medianMs, 1)} / ${fmt(P.drawToBars.paused.p95Ms, 1)} / ${fmt(P.drawToBars.paused.maxMs, 1)} ms (${P.drawToBars.paused.count} updates) | ≤ 16 ms |`);
+  return lines.join('\n');
+}
+
+/** `--only=page|workers|native`: run one part and print its JSON (for working on the bench). */
+async function only(part) {
+  if (part === 'native') return measureNative();
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  try {
+    const base = server.url.replace(/\/$/, '');
+    return part === 'page' ? await measurePage(browser, base) : await measureWorkers(browser, base);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+async function main() {
+  const part = process.argv.find((a) => a.startsWith('--only='));
+  if (part) {
+    console.log(JSON.stringify(await only(part.slice(7)), null, 2));
+    return;
+  }
+  const started = new Date();
+  const server = await serve();
+  const base = server.url.replace(/\/$/, '');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  const result = { date: started.toISOString(), machine: machine(browser.version()), settings: { learningRate: 0.05, l2: 0, seed: 541, batches: BATCHES } };
+  try {
+    log(`headless Chromium ${browser.version()} on ${base}`);
+    result.page = await measurePage(browser, base);
+    result.workers = await measureWorkers(browser, base);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+  result.native = measureNative();
+  result.sizes = sizes();
+  result.machine.loadAverageAtEnd = loadavg();
+  const L = result.workers.lab;
+  result.summary = {
+    ratio_vs_tfjs_wasm: L.throughput[100].examplesPerSec / result.workers.tfWasm.throughput[100].examplesPerSec,
+    ratio_vs_tfjs_cpu: L.throughput[100].examplesPerSec / result.workers.tfCpu.throughput[100].examplesPerSec,
+    ratio_vs_native: L.throughput[100].examplesPerSec / result.native[100].examplesPerSec,
+    epoch_seconds_browser: L.epochSeconds,
+    play_to_92_seconds_page: result.page.playTo92.seconds,
+    time_to_92_seconds_worker: L.timeTo92.seconds,
+    cold_ready_ms: result.page.cold.readyMs,
+    wasm_gzip_bytes: result.sizes.wasmGzipBytes,
+    data_wire_bytes: result.page.cold.wireBytes.data,
+    longtasks_while_training: result.page.training.longtaskCount,
+    draw_to_bars_median_ms_training: result.page.drawToBars.training.medianMs,
+  };
+  const md = table(result);
+  result.table = md;
+  const dir = join(REPO, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const json = JSON.stringify(result, null, 2);
+  writeFileSync(join(dir, `bench-${stamp}.json`), json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  const M = result.machine;
+  console.log(`\n${md}\n`);
+  console.log(`Machine: ${M.nproc} × ${M.cpuModel}; Chromium ${M.chromium}; Node ${M.node}; load average ${M.loadAverageAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${M.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')} at end.`);
+  console.log(`Ratio vs TF.js wasm at batch 100: ${result.summary.ratio_vs_tfjs_wasm.toFixed(2)}×; JSON: bench-results/bench-${stamp}.json (and latest.json)`);
+  const problems = [...result.page.errors, ...result.workers.errors];
+  if (problems.length) console.log(`Page errors during the run:\n  ${problems.join('\n  ')}`);
+  statSync(dir);
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${e.stack || e.message}`);
+  process.exit(1);
+});
