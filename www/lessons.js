@@ -490,7 +490,7 @@ export function sectionHead({ title, lede, formulas = [] }) {
 export function chartCard(testid, title, caption = '', emptyText = '') {
   const empty = el('p', { class: 'chart-empty' }, emptyText);
   empty.hidden = !emptyText;
-  const box = el('div', { class: 'chart-box', testid }, empty);
+  const box = el('div', { class: 'chart-box lesson-chart', testid }, empty);
   const cap = el('figcaption', {}, caption);
   return { node: el('figure', { class: 'card chart-card' }, el('h3', {}, title), box, cap), box, caption: cap, empty };
 }

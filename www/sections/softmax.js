@@ -19,6 +19,8 @@ export const TITLE = '4 Softmax';
 const ONE_HOT_EXAMPLES = [0, 1, 2, 3, 4, 5];
 /** While the main model trains, recompute the numbers at most this often. */
 const REFRESH_MS = 250;
+/** Significant digits shown in the c = 2 comparison (f64 agrees to about 15). */
+const TWO_CLASS_DIGITS = 13;
 /** Steps of the c = 2 model after which Play stops. */
 const TWO_CLASS_STEPS = 300;
 
@@ -214,7 +216,7 @@ export function mount(root, session) {
         {},
         el('th', { scope: 'row' }, `#${e.index}`),
         el('td', {}, String(e.label)),
-        ...[e.softmax_p1, e.logistic_p1, e.cross_entropy, e.log_loss].map((v) => el('td', {}, v.toPrecision(15))),
+        ...[e.softmax_p1, e.logistic_p1, e.cross_entropy, e.log_loss].map((v) => el('td', { data: { value: String(v) } }, v.toPrecision(TWO_CLASS_DIGITS))),
       )),
     );
   }
