@@ -5,7 +5,7 @@
 // Numbers are read from data-value attributes (README, "Test hooks"), never from text.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, byId, num, waitNum, openLab } from './support/lab.js';
+import { test, expect, byId, num, waitNum, openLab, drawStrokes, ONE } from './support/lab.js';
 import { REPO } from './support/mnist.js';
 
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
@@ -132,6 +132,15 @@ test('sections 1, 2, 4 and 5 render their plots, images and numbers from the cor
   expect(await num(page, 'twoclass-disagree')).toBe(0);
   await shoot(page, 'softmax', '1280x800');
 
+  // §4 and §5 use the drawn digit when there is one: the same numbers as the Draw section's bars.
+  await drawStrokes(page, ONE);
+  await expect(byId(page, 'prediction')).not.toHaveText('–');
+  await visit(page, 'softmax');
+  await expect(byId(page, 'softmax-source')).toHaveValue('drawn');
+  await expect.poll(async () => String(await num(page, 'softmax-predicted'))).toBe(await byId(page, 'prediction').textContent());
+  const drawnProbs = await page.locator('[data-testid^="softmax-row-"] td:nth-child(5)').evaluateAll((tds) => tds.map((td) => Number(td.dataset.value)));
+  for (let k = 0; k < 10; k++) expect(Math.abs(drawnProbs[k] - (await num(page, `prob-${k}`)))).toBeLessThan(1e-5); // f64 here, f32 there
+
   // §5: weight images, bias bars, contributions, the confusion matrix and a gallery.
   await visit(page, 'learned');
   for (const k of [0, 9]) await expectImage(page, `learned-w-${k}`);
@@ -241,8 +250,9 @@ test.describe('phone', () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   test('the sections fit a 390 × 844 screen', async ({ page }) => {
     await openLab(page);
-    for (const id of ['sigmoid', 'attenuation', 'softmax', 'learned']) {
+    for (const id of ['sigmoid', 'logistic', 'attenuation', 'softmax', 'learned', 'ex-l2', 'ex-positive', 'ex-lr']) {
       await visit(page, id);
+      await page.waitForTimeout(100); // its charts are made on the next frame
       // Nothing wider than the screen.
       const wide = await page.locator(`#${id} *`).evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-card, .onehot, .math-display')).map((e) => e.className || e.tagName).slice(0, 5));
       expect(wide, `elements of #${id} wider than the phone`).toEqual([]);

@@ -184,7 +184,8 @@ export function mount(root, session) {
       let i = 0;
       for (let k = 1; k < c.sigma_prime.length; k++) if (c.sigma_prime[k] > c.sigma_prime[i]) i = k;
       view.curve = { ...c, max: { z: c.z[i], value: c.sigma_prime[i] } };
-      figs.max.set(c.sigma_prime[i], `${formatNumber(c.sigma_prime[i])} at z = ${formatNumber(c.z[i])}`);
+      figs.max.set(c.sigma_prime[i]);
+      setValue(figs.max.note, `at z = ${formatNumber(c.z[i])}`);
       view.chart = createLineChart(card.box, {
         x: { label: 'z (score xᵀw + b)', range: [-Z_MAX, Z_MAX] },
         y: [{ label: 'value (probability for σ)', range: [0, 1.02] }],
