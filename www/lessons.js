@@ -676,3 +676,37 @@ export function numTable(testid, headers) {
   const node = el('table', { class: 'num-table', testid }, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))), body);
   return { node, body };
 }
+
+/** Section bodies waiting to be built, in page order (see deferBuild). */
+const pendingBuilds = [];
+
+/**
+ * Build a section's body in a task of its own, after the sections before it: mounting the
+ * whole page at once would be one long task; this way the head (and the table of contents)
+ * appears at once and no body holds the main thread for long.
+ * @param {() => void} build
+ */
+export function deferBuild(build) {
+  pendingBuilds.push(build);
+  if (pendingBuilds.length === 1) setTimeout(buildNext, 0);
+}
+
+function buildNext() {
+  const build = pendingBuilds.shift();
+  build();
+  if (pendingBuilds.length) setTimeout(buildNext, 0);
+}
+
+/**
+ * A lecture section's `mount`: the head (title, lede, formulas) at once, `build(root, session)`
+ * for the body in a later task (deferBuild).
+ * @param {{title: string, lede: (string|Node)[], formulas?: string[]}} head
+ * @param {(root: HTMLElement, session: import('./session.js').Session) => void} build
+ * @returns {(root: HTMLElement, session: import('./session.js').Session) => void}
+ */
+export function lessonSection(head, build) {
+  return (root, session) => {
+    root.append(sectionHead(head));
+    deferBuild(() => build(root, session));
+  };
+}

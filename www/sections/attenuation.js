@@ -6,8 +6,8 @@
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
-  chartCard, classField, errorText, figure, figures, formatNumber, lessonClient, numberField, onFrame, PALETTE, Runner,
-  sectionHead, statusLine, whenNear,
+  chartCard, classField, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField, onFrame,
+  PALETTE, Runner, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -26,11 +26,22 @@ const TEX = {
   log: String.raw`\nabla_{\mathbf{w}} f_{\log} = \mathbf{x}\,(\hat{y}-y)`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: '3 · The attenuated gradient',
+  lede: [
+    'Start both models from the same badly chosen weights: the average training example sits several logits on the wrong side, so ŷ ≈ 1 where y = 0 and ŷ ≈ 0 where y = 1. ',
+    'MSE’s gradient is then multiplied by ŷ(1 − ŷ) ≈ 0 and learning stalls; the log-loss has no such factor.',
+  ],
+  formulas: [TEX.mse, TEX.log],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
   const empty = () => ({ x: [], lossMse: [], lossLog: [], gradMse: [], gradLog: [], accMse: [], accLog: [], last: null, accAt: null, first: null });
@@ -89,14 +100,6 @@ export function mount(root, session) {
   steps.input.addEventListener('change', () => runner.render());
 
   root.append(
-    sectionHead({
-      title: '3 · The attenuated gradient',
-      lede: [
-        'Start both models from the same badly chosen weights: the average training example sits several logits on the wrong side, so ŷ ≈ 1 where y = 0 and ŷ ≈ 0 where y = 1. ',
-        'MSE’s gradient is then multiplied by ŷ(1 − ŷ) ≈ 0 and learning stalls; the log-loss has no such factor.',
-      ],
-      formulas: [TEX.mse, TEX.log],
-    }),
     el('div', { class: 'lesson-controls' }, positive.node, negative.node, badness.node, lr.node, steps.node, runner.node()),
     el('div', { class: 'lesson-grid-3' }, cards.loss.node, cards.grad.node, cards.acc.node),
     el('div', { class: 'lesson-after' }, figures(figs.step, figs.start, figs.accMse, figs.accLog, figs.gradMse, figs.gradLog), verdict, status.node),

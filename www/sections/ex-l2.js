@@ -6,8 +6,8 @@
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
-  alignTo, chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, numberField, numTable, onFrame, PALETTE,
-  Runner, sectionHead, statusLine, whenNear,
+  alignTo, chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField,
+  numTable, onFrame, PALETTE, Runner, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -46,11 +46,22 @@ export function supportedOption(r) {
   return OPTIONS.findIndex((o) => o.train === train && o.test === test) + 1;
 }
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: 'Exercise 1 · L2 regularisation',
+  lede: [
+    'Networks N1 and N2 are identical in design, start from the same parameter values and are trained on the same data, but N1’s loss has the extra term α Σ w_j². ',
+    'What do we expect at the end of training for the training and test loss that we seek to minimise (the cross-entropy)? Here: softmax regression on a small subset of MNIST, small enough to overfit.',
+  ],
+  formulas: [TEX.n1, TEX.n2],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const empty = () => ({ x: [], n1Train: [], n2Train: [], testX: [], n1Test: [], n2Test: [], last: null, lastTest: null });
   let run = empty();
@@ -194,14 +205,6 @@ export function mount(root, session) {
   }
 
   root.append(
-    sectionHead({
-      title: 'Exercise 1 · L2 regularisation',
-      lede: [
-        'Networks N1 and N2 are identical in design, start from the same parameter values and are trained on the same data, but N1’s loss has the extra term α Σ w_j². ',
-        'What do we expect at the end of training for the training and test loss that we seek to minimise (the cross-entropy)? Here: softmax regression on a small subset of MNIST, small enough to overfit.',
-      ],
-      formulas: [TEX.n1, TEX.n2],
-    }),
     el('div', { class: 'lesson-grid-2 quiz-grid' }, el('div', { class: 'card' }, choice, answer), el('div', { class: 'card lesson-side' }, figures(...Object.values(figs)), status.node)),
     el('div', { class: 'lesson-controls' }, size.node, alpha.node, epochs.node, runner.node()),
     card.node,

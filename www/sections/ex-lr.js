@@ -8,8 +8,8 @@
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
-  chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, numberField, numTable, onFrame, PALETTE, Runner,
-  sectionHead, statusLine, whenNear,
+  chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField, numTable,
+  onFrame, PALETTE, Runner, statusLine, whenNear,
 } from '../lessons.js';
 import { tex } from '../math.js';
 
@@ -30,11 +30,21 @@ const TEX = {
   online: String.raw`\varepsilon_t = \varepsilon_{t-1} + \beta\, g_t^\top g_{t-1}`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: 'Exercise 3 · Choosing the learning rate',
+  lede: [
+    'SGD(X, y, ε) returns the final parameters and loss. Pick ε by a grid search on a validation set — or treat the whole SGD run as a differentiable function of ε and do gradient descent on ε itself. Does that work?',
+  ],
+  formulas: [TEX.F],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const charts = {};
 
@@ -160,7 +170,7 @@ export function mount(root, session) {
   const { node: costTable, body: costBody } = numTable('lr-costs', ['method', 'SGD steps', 'H·v products', 'validation passes', 'ε', 'F(ε)']);
   const agreement = el('p', { class: 'lesson-verdict', testid: 'lr-agreement', data: { value: '' } });
   const { node: checkTable, body: checkBody } = numTable('lr-fd-table', ['ε', 'F(ε)', 'exact dF/dε', 'finite difference', 'relative error']);
-  const checkButton = el('button', { type: 'button', class: 'btn', testid: 'lr-fd-run' }, 'Check dF/dε at ε = ' + CHECK_EPSILONS.join(', '));
+  const checkButton = el('button', { type: 'button', class: 'btn', testid: 'lr-fd-run', title: `ε = ${CHECK_EPSILONS.join(', ')}` }, `Check dF/dε at ${CHECK_EPSILONS.length} values of ε`);
   const checkStatus = statusLine('lr-fd-status');
   const check = { rows: [] };
   const checkDriver = new Driver({
@@ -200,13 +210,6 @@ export function mount(root, session) {
   const setupNote = () => `${formatNumber(trainSize.value())} training and ${formatNumber(valSize.value())} validation images (disjoint, both from the MNIST training set), batch ${batch.value()}, T = ${T()} steps from the same initialisation with the same minibatches: F is a deterministic function of ε.`;
 
   root.append(
-    sectionHead({
-      title: 'Exercise 3 · Choosing the learning rate',
-      lede: [
-        'SGD(X, y, ε) returns the final parameters and loss. Pick ε by a grid search on a validation set — or treat the whole SGD run as a differentiable function of ε and do gradient descent on ε itself. Does that work?',
-      ],
-      formulas: [TEX.F],
-    }),
     el('div', { class: 'lesson-controls' }, trainSize.node, valSize.node, budget.node, batch.node),
     el('p', { class: 'lesson-note', testid: 'lr-setup' }, setupNote()),
     el(

@@ -8,8 +8,8 @@
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
-  chartCard, classField, ExperimentGroup, figure, figures, formatNumber, lessonClient, numberField, onFrame, PALETTE,
-  Runner, sectionHead, statusLine, whenNear,
+  chartCard, classField, ExperimentGroup, figure, figures, formatNumber, lessonClient, lessonSection, numberField,
+  onFrame, PALETTE, Runner, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -64,11 +64,22 @@ function at(xs, ys, step) {
   return v;
 }
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: 'Exercise 2 · When every training example is positive',
+  lede: [
+    'Train ŷ = σ(xᵀw + b) with the log-loss on a training set whose labels are all 1; the test set has both classes. ',
+    'Three runs from w = 0, b = 0, full-batch gradient descent in lockstep: without L2, with the usual α‖w‖² (the bias is not penalised), and with α(‖w‖² + b²). Steps are on a log axis.',
+  ],
+  formulas: [TEX.model, TEX.grad],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
   const emptyRun = () => ({ x: [], b: [], w: [], train: [], testX: [], test: [], last: null, lastTest: null, bRises: 0, trainFalls: 0, steps: 0 });
@@ -161,14 +172,6 @@ export function mount(root, session) {
   }
 
   root.append(
-    sectionHead({
-      title: 'Exercise 2 · When every training example is positive',
-      lede: [
-        'Train ŷ = σ(xᵀw + b) with the log-loss on a training set whose labels are all 1; the test set has both classes. ',
-        'Three runs from w = 0, b = 0, full-batch gradient descent in lockstep: without L2, with the usual α‖w‖² (the bias is not penalised), and with α(‖w‖² + b²). Steps are on a log axis.',
-      ],
-      formulas: [TEX.model, TEX.grad],
-    }),
     el('div', { class: 'lesson-grid-2 quiz-grid' }, el('div', { class: 'card' }, quiz, summary), el('div', { class: 'card lesson-side' }, figures(...Object.values(figs)), status.node)),
     el('div', { class: 'lesson-controls' }, digit.node, negative.node, size.node, lr.node, alpha.node, steps.node, runner.node()),
     el('div', { class: 'lesson-grid-2' }, cards.b.node, cards.w.node, cards.train.node, cards.test.node),

@@ -5,8 +5,8 @@
 
 import { el, setValue } from '../dom.js';
 import {
-  colorBar, drawDiverging, drawGray, errorText, figure, formatNumber, imageCanvas, lessonClient, maxAbs, numberField,
-  oneAtATime, robustLimit, sectionHead, statusLine, whenNear,
+  colorBar, drawDiverging, drawGray, errorText, figure, formatNumber, imageCanvas, lessonClient, lessonSection, maxAbs,
+  numberField, oneAtATime, robustLimit, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -29,11 +29,22 @@ const TEX = {
   contribution: String.raw`c^{(k)}_j = w^{(k)}_j\, x_j`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: '5 · What the model learned',
+  lede: [
+    'Each class k has its own weight vector w⁽ᵏ⁾ — 784 numbers, one per pixel, so it can be shown as an image: where it is red, ink raises the score z_k; where blue, ink lowers it. ',
+    'They are read from the model of the Train section and redrawn while it trains.',
+  ],
+  formulas: [TEX.z, TEX.contribution],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
   const view = { near: false, weightsAt: -1, weightsBusy: false, weightsTimer: 0, confusionAt: -1, confusionBusy: false, confusionTimer: 0, cell: null, confusion: null, lastConfusion: 0 };
@@ -61,14 +72,6 @@ export function mount(root, session) {
   const status = statusLine('learned-status');
 
   root.append(
-    sectionHead({
-      title: '5 · What the model learned',
-      lede: [
-        'Each class k has its own weight vector w⁽ᵏ⁾ — 784 numbers, one per pixel, so it can be shown as an image: where it is red, ink raises the score z_k; where blue, ink lowers it. ',
-        'They are read from the model of the Train section and redrawn while it trains.',
-      ],
-      formulas: [TEX.z, TEX.contribution],
-    }),
     el(
       'div',
       { class: 'lesson-grid' },

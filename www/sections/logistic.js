@@ -7,7 +7,7 @@ import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
 import {
   alignTo, chartCard, classField, colorBar, drawDiverging, errorText, figure, figures, imageCanvas,
-  lessonClient, numberField, robustLimit, onFrame, PALETTE, Runner, sectionHead, statusLine, whenNear,
+  lessonClient, lessonSection, numberField, onFrame, PALETTE, robustLimit, Runner, statusLine, whenNear,
 } from '../lessons.js';
 import { tex } from '../math.js';
 
@@ -30,11 +30,22 @@ const TEX = {
   gradLog: String.raw`\nabla_{\mathbf{w}} f_{\log} = \mathbf{x}\,(\hat{y}-y)`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: '2 · Logistic regression and its loss',
+  lede: [
+    'For two classes, ŷ = σ(xᵀw + b) is the probability of y = 1. Which loss to train it with? ',
+    'The log-loss punishes a confident wrong answer without limit; MSE does not — and its gradient has an extra factor ŷ(1 − ŷ).',
+  ],
+  formulas: [TEX.model, TEX.log, TEX.mse],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
   const runs = { x: [], loss: [], accX: [], acc: [], step: 0, last: null, heldout: null };
@@ -92,14 +103,6 @@ export function mount(root, session) {
   for (const control of [positive.select, negative.select, loss, lr.input]) control.addEventListener('change', () => runner.reset());
 
   root.append(
-    sectionHead({
-      title: '2 · Logistic regression and its loss',
-      lede: [
-        'For two classes, ŷ = σ(xᵀw + b) is the probability of y = 1. Which loss to train it with? ',
-        'The log-loss punishes a confident wrong answer without limit; MSE does not — and its gradient has an extra factor ŷ(1 − ŷ).',
-      ],
-      formulas: [TEX.model, TEX.log, TEX.mse],
-    }),
     el('div', { class: 'lesson-grid-2' }, lossCard.node, factorCard.node),
     el('div', { class: 'formula-row lesson-formulas-center' }, tex(TEX.gradMse, { display: true }), tex(TEX.gradLog, { display: true })),
     el('h3', { class: 'lesson-sub' }, 'Train it on real digits: a against b'),

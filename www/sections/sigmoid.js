@@ -4,7 +4,10 @@
 
 import { createLineChart } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import { chartCard, figure, figures, formatNumber, lessonClient, onFrame, oneAtATime, PALETTE, sectionHead, statusLine, errorText } from '../lessons.js';
+import {
+  chartCard, errorText, figure, figures, formatNumber, lessonClient, lessonSection, oneAtATime, onFrame, PALETTE,
+  statusLine,
+} from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'sigmoid';
@@ -22,11 +25,22 @@ const TEX = {
   prime: String.raw`\sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr)`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: '1 · The logistic sigmoid',
+  lede: [
+    'Logistic regression squashes the score z = xᵀw + b into (0, 1) with σ. It is monotone and bounded, symmetric about (0, ½), ',
+    'and its slope σ′ is largest at z = 0, where it is only ¼: far from 0 the curve is flat.',
+  ],
+  formulas: [TEX.sigma, TEX.symmetry, TEX.prime],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const view = { curve: null, at: null, z: Z0, chart: null };
 
@@ -43,14 +57,6 @@ export function mount(root, session) {
   const card = chartCard('sigmoid-chart', 'σ(z) and its derivative σ′(z)', 'Drag along the chart (or use the slider). Filled dot: σ(z); open dot: σ(−z) at −z. The two brackets have the same length: 1 − σ(z) above the filled dot, σ(−z) below the open one. Square: the maximum of σ′.');
 
   root.append(
-    sectionHead({
-      title: '1 · The logistic sigmoid',
-      lede: [
-        'Logistic regression squashes the score z = xᵀw + b into (0, 1) with σ. It is monotone and bounded, symmetric about (0, ½), ',
-        'and its slope σ′ is largest at z = 0, where it is only ¼: far from 0 the curve is flat.',
-      ],
-      formulas: [TEX.sigma, TEX.symmetry, TEX.prime],
-    }),
     el(
       'div',
       { class: 'lesson-grid' },

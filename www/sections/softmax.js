@@ -7,8 +7,8 @@
 import { el, setValue } from '../dom.js';
 import { tex } from '../math.js';
 import {
-  classField, drawGray, errorText, figure, figures, formatNumber, imageCanvas, lessonClient, numberField, numTable, onFrame,
-  oneAtATime, Runner, sectionHead, statusLine, whenNear,
+  classField, drawGray, errorText, figure, figures, formatNumber, imageCanvas, lessonClient, lessonSection, numberField,
+  numTable, oneAtATime, onFrame, Runner, statusLine, whenNear,
 } from '../lessons.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -33,11 +33,22 @@ const TEX = {
   two: String.raw`\frac{e^{z_1}}{e^{z_0} + e^{z_1}} = \sigma(z_1 - z_0) = \sigma\bigl(\mathbf{x}^\top(\mathbf{w}^{(1)} - \mathbf{w}^{(0)}) + (b_1 - b_0)\bigr)`,
 };
 
+/** The section's head (shown at once); `build` makes the rest in a later task. */
+export const mount = lessonSection({
+  title: '4 · Softmax regression',
+  lede: [
+    'For c classes: one weight vector w⁽ᵏ⁾ per class gives a score z_k, and the softmax turns the ten scores into probabilities that are positive and sum to 1. ',
+    'Labels become one-hot vectors y, and the loss is the cross-entropy.',
+  ],
+  formulas: [TEX.z, TEX.softmax, TEX.ce],
+}, build);
+
 /**
+ * The body of the section (controls, charts, figures) and its wiring.
  * @param {HTMLElement} root
  * @param {import('../session.js').Session} session
  */
-export function mount(root, session) {
+function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
   const view = { near: false, lastAsk: 0, timer: 0, source: 'test', trueTouched: false, details: null, step: 0 };
@@ -129,14 +140,6 @@ export function mount(root, session) {
   for (const f of [twoA.select, twoB.select]) f.addEventListener('change', () => twoRunner.reset());
 
   root.append(
-    sectionHead({
-      title: '4 · Softmax regression',
-      lede: [
-        'For c classes: one weight vector w⁽ᵏ⁾ per class gives a score z_k, and the softmax turns the ten scores into probabilities that are positive and sum to 1. ',
-        'Labels become one-hot vectors y, and the loss is the cross-entropy.',
-      ],
-      formulas: [TEX.z, TEX.softmax, TEX.ce],
-    }),
     el(
       'div',
       { class: 'lesson-grid-onehot' },
