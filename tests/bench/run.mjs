@@ -51,6 +51,18 @@ function instrument() {
       for (const e of list.getEntries()) B.longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch { /* no longtask support: reported as null */ B.longtasks = null; }
+  // Long animation frames name the scripts that made them long (what a long task was doing).
+  B.loaf = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration <= 50) continue;
+        const scripts = [...(e.scripts || [])].sort((a, b) => b.duration - a.duration).slice(0, 3)
+          .map((x) => `${x.invoker || '?'} ${(x.sourceURL || '').replace(location.origin, '')}:${x.sourceFunctionName || '?'} ${Math.round(x.duration)} ms`);
+        B.loaf.push({ start: e.startTime, duration: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0, scripts });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch { B.loaf = null; }
   new MutationObserver((records) => {
     const now = performance.now();
     let bars = false;
@@ -186,9 +198,10 @@ async function measurePage(browser, base) {
   const errors = [];
 
   // Cold: a fresh context (empty HTTP cache, Cache API and IndexedDB).
+  context.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`));
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource/.test(m.text()) && errors.push(m.text()));
   await page.goto(`${base}/`);
   await page.waitForFunction(() => window.__bench.ready !== null, null, { timeout: 120_000 });
   await page.waitForTimeout(500);
@@ -198,6 +211,7 @@ async function measurePage(browser, base) {
     return {
       readyMs: window.__bench.ready, domContentLoadedMs: nav.domContentLoadedEventEnd, loadEventMs: nav.loadEventEnd,
       firstContentfulPaintMs: fcp ? fcp.startTime : null, phases: window.__bench.loading, longtasks: window.__bench.longtasks,
+      longFrames: window.__bench.loaf,
     };
   });
   cold.wireBytes = { ...wire };
@@ -226,6 +240,7 @@ async function measurePage(browser, base) {
     return {
       seconds: (end - trainFrom) / 1000,
       longtasks: B.longtasks && B.longtasks.filter((e) => e.start >= trainFrom),
+      longFrames: B.loaf && B.loaf.filter((e) => e.start >= trainFrom),
       frameGaps: gaps,
       drawFrom,
       end,
@@ -262,6 +277,7 @@ async function measurePage(browser, base) {
     training: {
       seconds: training.seconds,
       longtasks: long,
+      longFrames: training.longFrames,
       longtaskCount: long ? long.length : null,
       longtaskMaxMs: long ? Math.max(0, ...long.map((e) => e.duration)) : null,
       frames: training.frameGaps.length,
@@ -281,8 +297,9 @@ async function measureWorkers(browser, base) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
+  context.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()}: ${r.url()}`));
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource/.test(m.text()) && errors.push(m.text()));
   await page.goto(`${base}/tests/bench/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const job = async (kind, request) => {
