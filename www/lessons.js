@@ -57,6 +57,12 @@ export class LessonClient {
       this.restarts += 1;
     });
     session.on('dataset', () => this.checkData());
+    if (session.state.generation > 0) this.dataKey = this.key(); // made after the data loaded
+  }
+
+  /** What the experiments' data depends on: the data set, and the worker holding it. */
+  key() {
+    return `${this.session.state.dataset}#${this.restarts}`;
   }
 
   /**
@@ -88,7 +94,7 @@ export class LessonClient {
   checkData() {
     const s = this.session.state;
     if (s.generation === 0) return;
-    const key = `${s.dataset}#${this.restarts}`;
+    const key = this.key();
     if (key === this.dataKey) return;
     this.dataKey = key;
     for (const fn of this.listeners) fn();
