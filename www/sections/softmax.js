@@ -196,7 +196,7 @@ function build(root, session) {
     figs.ce.set(d.cross_entropy);
     figs.predicted.set(d.predicted, names[d.predicted] ?? String(d.predicted));
     setValue(figs.ce.note, `y = ${names[d.true_class] ?? d.true_class}: ŷ_y = ${formatNumber(d.probabilities[d.true_class], 4)}`);
-    setValue(modelNote, `The main model (Train section) at step ${view.step.toLocaleString('en-US')}${view.step === 0 ? ': untrained, random weights — press Play there' : ''}. Bold row: predicted class; marked row: the true class y.`, view.step);
+    setValue(modelNote, `The main model (Train section) at step ${view.step.toLocaleString('en-US')}${view.step === 0 ? ': untrained, random weights — press Play there' : ''}. Scores z_k as the model computes them (f32); the rest in f64. Bold row: predicted class; marked row: the true class y.`, view.step);
   });
 
   function renderTwo() {
