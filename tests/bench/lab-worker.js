@@ -56,12 +56,14 @@ async function run({ batches }) {
     lab.free();
   }
 
-  // One epoch at the default batch 100: five consecutive epochs of one run, the median.
+  // One epoch at the default batch 100: five consecutive epochs of one run, the fastest (and
+  // the median), as for the throughput windows.
   {
     const lab = new Lab(data, LR, 100, L2, SEED);
     const epochs = [];
     for (let e = 0; e < 5; e++) epochs.push(trainSteps(lab, n / 100) / 1000);
-    result.epochSeconds = median(epochs);
+    result.epochSeconds = Math.min(...epochs);
+    result.epochSecondsMedian = median(epochs);
     result.epochs = epochs;
     // Full test-set evaluation (10 000 images): what the page pays every time it evaluates.
     const evals = [];

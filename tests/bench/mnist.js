@@ -28,17 +28,21 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** How long each throughput window runs, after a warm-up, and how many windows are taken. */
-export const WINDOW_MS = 1500;
+/**
+ * How long each throughput window runs, after a warm-up, and how many windows are taken. The
+ * best window is reported (the median too): on a shared machine other processes slow some
+ * windows down, never speed one up, and every implementation is measured the same way.
+ */
+export const WINDOW_MS = 1000;
 export const WARMUP_MS = 300;
-export const WINDOWS = 3;
+export const WINDOWS = 5;
 /** The page's worker trains in chunks of about this many milliseconds (www/worker.js CHUNK_MS). */
 export const CHUNK_MS = 30;
 
 /**
  * Examples per second of `step(n)` (which runs n minibatch steps and returns how many ran),
  * called in chunks of about CHUNK_MS like the page's play loop, posting one progress message
- * per chunk as the page's worker does: the median of WINDOWS windows of WINDOW_MS.
+ * per chunk as the page's worker does: the best and the median of WINDOWS windows of WINDOW_MS.
  */
 export function throughput(step, batch) {
   let msPerStep = 1;
@@ -60,7 +64,7 @@ export function throughput(step, batch) {
   run(WARMUP_MS);
   const rates = [];
   for (let i = 0; i < WINDOWS; i++) rates.push(run(WINDOW_MS));
-  return { examplesPerSec: median(rates), windows: rates };
+  return { examplesPerSec: Math.max(...rates), median: median(rates), windows: rates };
 }
 
 /** Answer a request with `run(request)`: {type: 'result', result} or {type: 'error', error}. */
