@@ -195,10 +195,14 @@ export function mount(root, session) {
     setValue(modelNote, step === 0 ? 'The model is untrained (step 0): its weights are random. Press Play or Step above.' : `Model at step ${step.toLocaleString('en-US')}.`);
   }
 
-  /** Classify the pad on the next animation frame, one request at a time. */
+  /**
+   * Classify the pad as soon as the current input event is handled (pointer moves of one task
+   * coalesce), one request at a time; a drawing made while a request is out is sent when it
+   * returns. Not waiting for the next animation frame saves up to 16.7 ms per update.
+   */
   function schedule() {
     view.dirty = true;
-    if (!view.inFlight) requestAnimationFrame(run);
+    if (!view.inFlight) queueMicrotask(run);
   }
 
   /** A message about the drawing (not about an opened image), cleared when the drawing is fine. */
@@ -244,7 +248,7 @@ export function mount(root, session) {
       drawNote(`Could not classify the drawing: ${e.message}`);
     } finally {
       view.inFlight = false;
-      if (view.dirty) requestAnimationFrame(run);
+      if (view.dirty) queueMicrotask(run);
     }
   }
 
