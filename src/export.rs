@@ -94,7 +94,7 @@ impl WeightsFile {
         }
     }
 
-    /// Serialise as pretty JSON.
+    /// Serialise as compact JSON (f32 values written so they parse back exactly).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
