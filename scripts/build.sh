@@ -14,7 +14,7 @@ raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/softmax_lab.wasm"
 out=www/pkg
 if [ ! -f "$out/softmax_lab_bg.wasm" ] || [ "$raw" -nt "$out/softmax_lab_bg.wasm" ] || [ ! -f "$out/.opt" ]; then
   rm -rf "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name softmax_lab "$raw"
+  wasm-bindgen --target web --out-dir "$out" --out-name softmax_lab "$raw"
   note "wasm-opt -O3 (binaryen $(node -p 'require("./node_modules/binaryen/package.json").version'))"
   node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
