@@ -1,3 +1,4 @@
+// @ts-check
 // uPlot wrappers: the training-loss chart and the test loss/accuracy chart. They size
 // themselves to their container and are fed whole (bounded) arrays, at most once per frame.
 
@@ -11,6 +12,16 @@ export const COLORS = {
   accuracy: '#15803d',
   grid: 'rgba(15, 23, 42, 0.08)',
   axis: '#334155',
+};
+
+/** Series colours of the lecture charts (high contrast on white, distinct in grey). */
+export const PALETTE = {
+  log: '#1d4ed8',
+  mse: '#c2410c',
+  n1: '#15803d',
+  n2: '#7c3aed',
+  third: '#0f766e',
+  ref: '#475569',
 };
 
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';

@@ -1,8 +1,13 @@
+// @ts-check
 // Promise-based client of the training worker (worker.js). Each request gets an id and a
 // Promise; unsolicited messages ('progress', 'stopped', 'load-progress', 'fatal') go to listeners.
 // A watchdog notices a worker that died or hangs (requests unanswered, or no progress while
 // playing); then, like after a wasm trap or an uncaught error in the worker, listeners of
 // 'crash' are told, and the session calls restart() and restores its checkpoint.
+
+import { Emitter } from './emitter.js';
+
+/** @import * as P from './protocol.js' */
 
 /** Path of the worker module, relative to this file. */
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -15,11 +20,13 @@ export const WATCHDOG_PROBE_MS = 3000;
 /** Name of the window event that carries the test-only requests (README, "Test hooks"). */
 export const TEST_EVENT = 'softmax-lab-test';
 
-/** An error of a request cut off by a crash (`crashed`: the recovery reports it, not the caller). */
+/**
+ * An error of a request cut off by a crash (`crashed`: the recovery reports it, not the caller).
+ * @param {string} reason
+ * @returns {Error & {crashed: true}}
+ */
 function crashError(reason) {
-  const e = new Error(reason);
-  e.crashed = true;
-  return e;
+  return Object.assign(new Error(reason), { crashed: /** @type {const} */ (true) });
 }
 
 /**
@@ -31,7 +38,7 @@ export function createLabClient() {
   // Test-only: `window.dispatchEvent(new CustomEvent('softmax-lab-test', {detail: {action, reply}}))`
   // forwards {type: '__test', action} to the worker; `reply(result | {error})` gets the answer.
   window.addEventListener(TEST_EVENT, (event) => {
-    const { action, reply } = event.detail || {};
+    const { action, reply } = /** @type {CustomEvent} */ (event).detail || {};
     client.request('__test', { action }).then(
       (r) => reply?.(r),
       (e) => reply?.({ error: e.message }),
@@ -40,14 +47,18 @@ export function createLabClient() {
   return client;
 }
 
-/** Client of the worker: one method per request type. */
-export class LabClient {
+/**
+ * Client of the worker: one method per request type; unsolicited messages are its events.
+ * @extends {Emitter<import('./protocol.js').LabEvents>}
+ */
+export class LabClient extends Emitter {
   /** @param {() => Worker} spawn creates the worker (again after a crash). */
   constructor(spawn) {
+    super();
     this.spawn = spawn;
     this.nextId = 1;
+    /** @type {Map<number, {resolve: (result: any) => void, reject: (e: Error) => void, type: string}>} */
     this.pending = new Map();
-    this.listeners = new Map();
     this.streaming = false;
     this.probe = null;
     this.dead = false;
@@ -123,7 +134,7 @@ export class LabClient {
     this.probe = null;
     for (const entry of this.pending.values()) entry.reject(crashError(reason));
     this.pending.clear();
-    for (const fn of this.listeners.get('crash') || []) fn({ type: 'crash', reason });
+    this.emit('crash', { type: 'crash', reason });
   }
 
   /** Replace the worker by a fresh one (after a crash): terminate, spawn, start listening. */
@@ -147,34 +158,25 @@ export class LabClient {
       else entry.reject(new Error(message.error));
       return;
     }
-    for (const fn of this.listeners.get(message.type) || []) fn(message);
+    this.emit(message.type, message);
   }
 
   fail(text) {
     this.streaming = false;
     for (const entry of this.pending.values()) entry.reject(new Error(text));
     this.pending.clear();
-    for (const fn of this.listeners.get('fatal') || []) fn({ type: 'fatal', error: text });
-  }
-
-  /**
-   * Listen to unsolicited messages of one type.
-   * @param {'progress'|'stopped'|'load-progress'|'fatal'|'crash'} type
-   * @param {(message: object) => void} fn
-   */
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, []);
-    this.listeners.get(type).push(fn);
+    this.emit('fatal', { type: 'fatal', error: text });
   }
 
   /**
    * Send a request; resolves with its result, rejects with the worker's error message.
-   * @param {string} type
-   * @param {object} [payload]
+   * @template {P.RequestType} T
+   * @param {T} type
+   * @param {P.Requests[T]} [payload]
    * @param {Transferable[]} [transfer]
-   * @returns {Promise<any>}
+   * @returns {Promise<P.Results[T]>}
    */
-  request(type, payload = {}, transfer = []) {
+  request(type, payload = /** @type {P.Requests[T]} */ ({}), transfer = []) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.dead) {
@@ -183,7 +185,9 @@ export class LabClient {
       }
       if (this.pending.size === 0) this.lastHeard = performance.now();
       this.pending.set(id, { resolve, reject, type });
-      this.worker.postMessage({ id, type, ...payload }, transfer);
+      /** @type {P.RequestMessage<T>} */
+      const message = { id, type, ...payload };
+      this.worker.postMessage(message, transfer);
     });
   }
 
@@ -194,23 +198,32 @@ export class LabClient {
 
   /**
    * Download (or read from cache) a data set and build a fresh model on it.
-   * @param {{baseUrl: string, dataset: string, entry: object, hyper: object, seed: number}} args
+   * @param {P.Requests['load']} args
    */
   load(args) {
     return this.request('load', args);
   }
 
-  /** Check each hyperparameter alone; resolves with `{learningRate, batchSize, l2, seed}` error messages or null. */
+  /**
+   * Check each hyperparameter alone; resolves with `{learningRate, batchSize, l2, seed}` error messages or null.
+   * @param {P.Hyper} hyper
+   */
   validate(hyper) {
     return this.request('validate', hyper);
   }
 
-  /** Apply learning rate, batch size and L2 α to the running model (rejects with the core's message). */
+  /**
+   * Apply learning rate, batch size and L2 α to the running model (rejects with the core's message).
+   * @param {P.LiveHyper} hyper
+   */
   setHyperparameters(hyper) {
     return this.request('setHyperparameters', hyper);
   }
 
-  /** Run `count` minibatch steps; resolves with `{losses, progress, generation, divergence}`. */
+  /**
+   * Run `count` minibatch steps; resolves with `{losses, progress, generation, divergence}`.
+   * @param {number} [count]
+   */
   step(count = 1) {
     return this.request('step', { count });
   }
@@ -225,7 +238,10 @@ export class LabClient {
     return this.request('pause');
   }
 
-  /** Re-initialise the model from `seed`; resolves with `{progress, generation, evaluation}`. */
+  /**
+   * Re-initialise the model from `seed`; resolves with `{progress, generation, evaluation}`.
+   * @param {number} seed
+   */
   reset(seed) {
     return this.request('reset', { seed });
   }
@@ -239,14 +255,16 @@ export class LabClient {
    * Preprocess an RGBA image and classify it.
    * @param {ImageData} image
    * @param {'dark'|'light'|'auto'} background
-   * @returns {Promise<{empty: boolean, message?: string, pixels?: Float32Array, probs?: Float32Array, bbox?: number[], lightBackground?: boolean, step?: number}>}
    */
   predict(image, background) {
     const rgba = image.data.buffer;
     return this.request('predict', { rgba, width: image.width, height: image.height, background }, [rgba]);
   }
 
-  /** Class probabilities of an already prepared 28×28 image (intensities 0..1). */
+  /**
+   * Class probabilities of an already prepared 28×28 image (intensities 0..1).
+   * @param {Float32Array} pixels
+   */
   predictPixels(pixels) {
     return this.request('predictPixels', { pixels });
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Wiring only: start the worker and the session, mount the header status and every section,
 // build the table of contents. Each section module exports ID, TITLE and mount(root, session);
 // to add a lecture section, write www/sections/<name>.js and list it in SECTIONS.

@@ -1,3 +1,4 @@
+// @ts-check
 // Formulas typeset with the vendored KaTeX, loaded lazily so the page paints before the 600 kB
 // module is parsed. Formulas are typeset a few at a time (about one frame's worth of work per
 // task) so a page full of them never blocks input. Until then the space is reserved; if KaTeX
@@ -31,12 +32,12 @@ function drain() {
   typesetter.scheduled = false;
   const start = performance.now();
   while (typesetter.queue.length && performance.now() - start < BUDGET_MS) {
-    const { node, tex, display } = typesetter.queue.shift();
-    if (node.dataset.tex !== tex) continue; // replaced meanwhile
+    const { node, source, display } = typesetter.queue.shift();
+    if (node.dataset.tex !== source) continue; // replaced meanwhile
     try {
-      typesetter.katex.render(tex, node, { displayMode: display, throwOnError: false, output: 'htmlAndMathml' });
+      typesetter.katex.render(source, node, { displayMode: display, throwOnError: false, output: 'htmlAndMathml' });
     } catch {
-      node.textContent = tex;
+      node.textContent = source;
     }
     delete node.dataset.pending;
   }
@@ -44,26 +45,26 @@ function drain() {
 }
 
 /**
- * Typeset `tex` into `node` (replacing its content) as soon as KaTeX is loaded.
+ * Typeset `source` into `node` (replacing its content) as soon as KaTeX is loaded.
  * @param {HTMLElement} node
- * @param {string} tex
+ * @param {string} source TeX
  * @param {boolean} [display] display style (own line)
  * @returns {Promise<void>} resolves when queued (not necessarily typeset yet)
  */
-export async function renderTex(node, tex, display = false) {
-  node.dataset.tex = tex;
+export async function renderTex(node, source, display = false) {
+  node.dataset.tex = source;
   if (!node.firstChild) {
-    node.textContent = tex;
+    node.textContent = source;
     node.dataset.pending = ''; // hidden by style.css until typeset
   }
   try {
     await loadKatex();
   } catch {
-    node.textContent = tex; // KaTeX failed to load: the TeX source is still readable
+    node.textContent = source; // KaTeX failed to load: the TeX source is still readable
     delete node.dataset.pending;
     return;
   }
-  typesetter.queue.push({ node, tex, display });
+  typesetter.queue.push({ node, source, display });
   schedule();
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Messages above the sections (session.state.notices): what the lab did on its own and why —
 // a resumed session, a restarted worker, a shared link's settings — each with its buttons.
 // Text only (no markup from links or files ever becomes HTML).

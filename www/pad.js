@@ -1,3 +1,4 @@
+// @ts-check
 // The drawing pad (pointer events: mouse, pen, touch) and image input. The pad keeps its own
 // coordinate system of PAD_SIZE × PAD_SIZE units whatever its CSS size, and a backing store at
 // the device pixel ratio so strokes stay crisp. Preprocessing happens in wasm (worker), not here.
@@ -25,6 +26,7 @@ export class DrawingPad {
     this.onChange = onChange;
     this.brush = DEFAULT_BRUSH;
     this.colors = DARK;
+    /** @type {'dark'|'light'} the background of the drawing (light after a dark-on-light image) */
     this.background = 'dark';
     this.empty = true;
     this.pointerId = null;
@@ -294,10 +296,10 @@ export async function readImageFile(file) {
     try {
       image = ctx.getImageData(0, 0, canvas.width, canvas.height);
     } catch (e) {
-      throw new Error(`the pixels of “${file.name}” cannot be read (${e.message}). ${hint}`);
+      throw new Error(`the pixels of “${file.name}” cannot be read (${e.message}). ${hint}`, { cause: e });
     }
     return { canvas, image, width, height, format };
   } finally {
-    if (source.close) source.close();
+    if ('close' in source) source.close();
   }
 }

@@ -1,4 +1,6 @@
-// Bounded chart data. Pure (no DOM, no worker): the session feeds it, charts.js draws it.
+// @ts-check
+// Bounded chart data. Pure (no DOM, no worker): the session feeds it, charts.js draws it; and
+// alignTo, which places a sparser series on a chart's x grid.
 //
 // Long runs are thinned by keeping only steps that are multiples of a stride that doubles
 // whenever the buffer is full, so every point shown is a real value at a real step.
@@ -103,4 +105,21 @@ export class TestSeries {
       this.x = this.x.filter(keep);
     }
   }
+}
+
+/**
+ * Values `ys` at the x values `xs` placed on the x grid `grid` (null elsewhere): a series
+ * sampled less often than the others of its chart (both sorted ascending).
+ * @param {number[]} grid
+ * @param {number[]} xs
+ * @param {number[]} ys
+ */
+export function alignTo(grid, xs, ys) {
+  const out = new Array(grid.length).fill(null);
+  let j = 0;
+  for (let i = 0; i < grid.length && j < xs.length; i++) {
+    while (j < xs.length && xs[j] < grid[i]) j++;
+    if (j < xs.length && grid[i] === xs[j]) out[i] = ys[j++];
+  }
+  return out;
 }

@@ -1,32 +1,42 @@
+// @ts-check
 // The training session: the one app-state object and every state transition (loading, stepping,
-// playing, resetting, live hyperparameters, evaluation, importing weights), and keeping the work:
-// checkpoints in IndexedDB (resumed on reload), recovery from a crashed worker, the shareable
-// link. No DOM: sections subscribe to events and redraw on 'frame', which fires at most once per
-// animation frame.
+// playing, resetting, live hyperparameters, evaluation, importing weights). Keeping the work is
+// delegated: checkpoints and resuming them (session-checkpoints.js), recovery from a crashed
+// worker (session-recovery.js), the shareable link (session-link.js). No DOM: sections
+// subscribe to events and redraw on 'frame', which fires at most once per animation frame.
 
+import { DATASET_NAMES } from './constants.js';
 import { availability, fetchManifest } from './data.js';
-import { TestSeries, TrainSeries } from './series.js';
-import { BEFORE_LINK, CURRENT, SessionStore } from './store.js';
-import { buildLink, parseLink } from './share.js';
+import { Emitter } from './emitter.js';
+import { sentence } from './format.js';
+import { buildLink } from './share.js';
+import { Checkpoints } from './session-checkpoints.js';
+import { chooseOpening } from './session-link.js';
+import { Recovery } from './session-recovery.js';
+import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
 const STEP_EVAL_DELAY_MS = 250;
-/** While the model changes, a checkpoint is saved at least this often… */
-export const CHECKPOINT_EVERY_MS = 5000;
-/** …and always on Pause, after Step, Reset, import and data-set loads, and when the page hides. */
 /** Largest weights file the page reads (the core's limit too; a 784×10 model is about 0.2 MB). */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
-/** A worker that crashes more often than this within CRASH_WINDOW_MS is not restarted again. */
-const MAX_RESTARTS = 3;
-const CRASH_WINDOW_MS = 60_000;
-/** Version of the saved-session record. */
-const RECORD_VERSION = 1;
-/** The link's parameter names, for messages. */
-const LINK_NAMES = { learningRate: 'lr', batchSize: 'batch', l2: 'l2', seed: 'seed' };
 /** Names of the hyperparameters in the order of the form. */
 export const HYPER_FIELDS = ['learningRate', 'batchSize', 'l2', 'seed'];
-/** Human names of the data sets. */
-export const DATASET_NAMES = { mnist: 'MNIST', fashion: 'Fashion-MNIST' };
+
+/**
+ * Events of the session: 'frame' (the Set of what changed since the last frame), 'dataset' (a
+ * new model: new data set or Reset), 'hyper' ({fill}: validation done; fill = the form should
+ * show state.input, e.g. the defaults).
+ * @typedef {{frame: Set<string>, dataset: import('./session-state.js').SessionState, hyper: {fill: boolean}}} SessionEvents
+ */
+
+/**
+ * The form's values for the core's defaults.
+ * @param {import('./protocol.js').Defaults} d
+ * @returns {import('./protocol.js').Hyper}
+ */
+function hyperOf(d) {
+  return { learningRate: d.learning_rate, batchSize: d.batch_size, l2: d.l2, seed: d.seed };
+}
 
 /**
  * Create the session (and its state object) on top of a worker client.
@@ -37,64 +47,30 @@ export function createSession(lab, baseUrl) {
   return new Session(lab, baseUrl);
 }
 
-/** Capitalise the first letter of a message. */
-export function sentence(text) {
-  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
-}
-
-/** See createSession. */
-export class Session {
+/**
+ * See createSession.
+ * @extends {Emitter<SessionEvents>}
+ */
+export class Session extends Emitter {
+  /**
+   * @param {import('./lab.js').LabClient} lab
+   * @param {string} baseUrl
+   */
   constructor(lab, baseUrl) {
+    super();
     this.lab = lab;
     this.baseUrl = baseUrl;
-    this.store = new SessionStore();
-    /** The last checkpoint taken (also in IndexedDB): what a crash or a reload comes back to. */
-    this.checkpoint = null;
-    this.unsaved = false;
-    this.saving = null;
-    this.saveAgain = false;
-    this.recovering = false;
-    this.crashes = [];
-    this.listeners = new Map();
+    this.checkpoints = new Checkpoints(this);
+    this.recovery = new Recovery(this);
     this.frameRequested = false;
+    /** @type {Set<string>} */
     this.changes = new Set();
+    /** Timer of the evaluation after manual Steps. */
     this.stepEvalTimer = 0;
+    /** @type {Promise<void>} */
     this.hyperChain = Promise.resolve();
-    /** The single mutable app state. */
-    this.state = {
-      status: { state: 'loading', message: 'Starting the lab…' },
-      load: null,
-      manifest: null,
-      defaults: null,
-      dataset: 'mnist',
-      classNames: [],
-      trainSize: 0,
-      testSize: 0,
-      transform: null,
-      generation: 0,
-      hyper: null,
-      input: null,
-      errors: { learningRate: null, batchSize: null, l2: null, seed: null },
-      playing: false,
-      busy: true,
-      progress: { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0 },
-      rate: 0,
-      train: new TrainSeries(),
-      test: new TestSeries(),
-      evaluation: null,
-      diverged: null,
-      /** A button offered beside the status ({label, testid, run}): Retry, or Reset after divergence. */
-      action: null,
-      /** Messages above the sections: {id, kind: 'info'|'warn'|'error', text, actions: [{label, testid, run}]}. */
-      notices: [],
-      /** Outcome of the last weights import: {ok, text}. */
-      importResult: null,
-      /** The last saved checkpoint: {step, savedAt}, or {error}. */
-      saved: null,
-      /** The address that replays this run from step 0. */
-      link: '',
-    };
-    lab.on('crash', (m) => this.recover(m.reason));
+    this.state = initialState();
+    lab.on('crash', (m) => this.recovery.recover(m.reason));
     lab.on('progress', (m) => this.onProgress(m));
     lab.on('stopped', (m) => this.onStopped(m));
     lab.on('load-progress', (m) => {
@@ -110,7 +86,7 @@ export class Session {
    * @param {string} id
    * @param {'info'|'warn'|'error'} kind
    * @param {string} text
-   * @param {{label: string, testid: string, run: () => void}[]} [actions]
+   * @param {import('./session-state.js').Action[]} [actions]
    */
   notify(id, kind, text, actions = []) {
     this.state.notices = [...this.state.notices.filter((n) => n.id !== id), { id, kind, text, actions }];
@@ -121,22 +97,6 @@ export class Session {
   dismiss(id) {
     this.state.notices = this.state.notices.filter((n) => n.id !== id);
     this.invalidate('notices');
-  }
-
-  /**
-   * Subscribe to an event: 'frame' (with the Set of what changed since the last frame),
-   * 'dataset' (a new model: new data set or Reset), 'hyper' ({fill}: validation done; fill =
-   * the form should show state.input, e.g. the defaults).
-   * @param {string} type
-   * @param {(detail: any) => void} fn
-   */
-  on(type, fn) {
-    if (!this.listeners.has(type)) this.listeners.set(type, []);
-    this.listeners.get(type).push(fn);
-  }
-
-  emit(type, detail) {
-    for (const fn of this.listeners.get(type) || []) fn(detail);
   }
 
   /**
@@ -164,11 +124,11 @@ export class Session {
   /**
    * Show an error; if training was running, stop it (page and worker stay in agreement).
    * Errors of requests cut off by a worker crash are left to the recovery, which says more.
-   * @param {Error|string} error
+   * @param {(Error & {crashed?: boolean})|string} error
    * @param {() => void} [retry] offered as a Retry button beside the message
    */
   fail(error, retry) {
-    if (error && error.crashed) return;
+    if (typeof error === 'object' && error?.crashed) return;
     const message = sentence(typeof error === 'string' ? error : error.message);
     if (this.state.playing) {
       this.state.playing = false;
@@ -205,113 +165,13 @@ export class Session {
       this.fail(e, () => this.start());
     }
     if (!ready) return;
-    this.watchPage();
-    s.hyper = { learningRate: s.defaults.learning_rate, batchSize: s.defaults.batch_size, l2: s.defaults.l2, seed: s.defaults.seed };
-    const saved = await this.readSaved();
-    const link = parseLink(globalThis.location?.search || '');
-    let dataset = 'mnist';
-    let restore = null;
-    if (link.present) {
-      dataset = await this.applyLink(link);
-      if (saved) this.offerSavedBeforeLink(saved);
-    } else if (saved && !this.datasetAvailability(saved.dataset).available) {
-      const { reason } = this.datasetAvailability(saved.dataset);
-      this.notify('resume', 'warn', `The saved session was on ${DATASET_NAMES[saved.dataset] || saved.dataset}, which is not available here (${reason}): this is a fresh MNIST model.`);
-    } else if (saved) {
-      s.hyper = { ...saved.hyper };
-      dataset = saved.dataset;
-      restore = saved;
-    }
+    this.checkpoints.watchPage();
+    s.hyper = hyperOf(s.defaults);
+    const { dataset, restore } = await chooseOpening(this, await this.checkpoints.read());
     s.input = { ...s.hyper };
     this.invalidate('controls', 'hyper');
     this.emit('hyper', { fill: true });
     await this.loadDataset(dataset, { restore });
-  }
-
-  /** Save on page hide (tab switch, reload, close), and every CHECKPOINT_EVERY_MS while changing. */
-  watchPage() {
-    if (this.watching) return;
-    this.watching = true;
-    setInterval(() => {
-      if (this.unsaved) this.saveCheckpoint();
-    }, CHECKPOINT_EVERY_MS);
-    const hide = () => {
-      if (this.state.generation > 0) this.saveCheckpoint();
-    };
-    globalThis.addEventListener?.('pagehide', hide);
-    globalThis.document?.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') hide();
-    });
-  }
-
-  /** The saved session, or null (none, unreadable, or from another version). */
-  async readSaved() {
-    try {
-      const r = await this.store.get(CURRENT);
-      const ok = r && r.version === RECORD_VERSION && typeof r.weights === 'string' && r.hyper && typeof r.dataset === 'string';
-      return ok ? r : null;
-    } catch (e) {
-      this.notify('storage', 'warn', `Sessions cannot be saved in this browser (${e.message}): reloading the page starts over.`);
-      return null;
-    }
-  }
-
-  /**
-   * Take the settings of a shared link: each value the core accepts; the defaults for the rest,
-   * with one message that lists what was not taken and why. The link then leaves the address
-   * bar, so that a reload resumes this session instead of starting the link's run again.
-   * @returns {Promise<string>} the data set to load
-   */
-  async applyLink(link) {
-    const s = this.state;
-    const v = link.values;
-    const problems = [...link.problems];
-    const errors = await this.lab.validate({ ...s.hyper, ...v });
-    for (const [field, name] of Object.entries(LINK_NAMES)) {
-      if (v[field] === undefined) continue;
-      if (errors[field]) problems.push(`${name}=${v[field]}: ${errors[field]}`);
-      else s.hyper[field] = v[field];
-    }
-    let dataset = v.dataset || 'mnist';
-    const { available, reason } = this.datasetAvailability(dataset);
-    if (!available) {
-      problems.push(`${DATASET_NAMES[dataset]} is not available here (${reason})`);
-      dataset = 'mnist';
-    }
-    const h = s.hyper;
-    const settings = `ε = ${h.learningRate}, batch size ${h.batchSize}, α = ${h.l2}, seed ${h.seed}, ${DATASET_NAMES[dataset]}`;
-    if (problems.length) {
-      this.notify('link', 'warn', `This link's settings could not all be used — ${problems.join('; ')}. The defaults stand in for those. Running: ${settings}.`, [
-        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('link') },
-      ]);
-    } else {
-      this.notify('link', 'info', `Opened a shared run: ${settings}, from step 0. The same steps give the same numbers as on the machine it came from.`, [
-        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('link') },
-      ]);
-    }
-    const loc = globalThis.location;
-    if (loc) globalThis.history?.replaceState(null, '', `${loc.pathname}${loc.hash}`);
-    return dataset;
-  }
-
-  /** A shared link replaces the saved session: keep that one aside and offer it back. */
-  offerSavedBeforeLink(saved) {
-    this.store.put(BEFORE_LINK, saved).catch(() => {});
-    this.notify('before-link', 'info', `Your saved session (${DATASET_NAMES[saved.dataset] || saved.dataset}, step ${saved.step.toLocaleString('en-US')}) was kept aside for this link.`, [
-      {
-        label: 'Go back to it',
-        testid: 'restore-before-link',
-        run: async () => {
-          this.dismiss('before-link');
-          this.dismiss('link');
-          const s = this.state;
-          s.hyper = { ...saved.hyper };
-          s.input = { ...s.hyper };
-          this.emit('hyper', { fill: true });
-          await this.loadDataset(saved.dataset, { restore: saved });
-        },
-      },
-    ]);
   }
 
   /**
@@ -325,6 +185,9 @@ export class Session {
   /**
    * Switch to a data set: download it (progress in state.load), build a new model, evaluate.
    * @param {string} name "mnist" or "fashion".
+   * @param {{restore?: import('./session-checkpoints.js').SavedSession|null, why?: 'resume'|'crash'}} [options]
+   *   a checkpoint to continue, and why (a reload or a crash: the message differs)
+   * @returns {Promise<boolean>} whether the data set and model are loaded
    */
   async loadDataset(name, { restore = null, why = 'resume' } = {}) {
     const s = this.state;
@@ -358,19 +221,18 @@ export class Session {
       s.busy = false;
       s.load = null;
       if (r.usedDefaults) {
-        const d = s.defaults;
-        s.hyper = { learningRate: d.learning_rate, batchSize: d.batch_size, l2: d.l2, seed: d.seed };
+        s.hyper = hyperOf(s.defaults);
         s.input = { ...s.hyper };
         this.emit('hyper', { fill: true });
       }
-      if (restore) await this.resume(restore, why);
+      if (restore) await this.checkpoints.resume(restore, why);
       this.emit('dataset', s);
       this.invalidate('load', 'progress', 'train', 'test', 'dataset');
       this.idleStatus();
       // Batch-size limits depend on the training-set size, and the form may have changed while
       // loading: re-check what is typed and give the new model the valid values.
       await this.updateHyper({}, true);
-      this.saveCheckpoint();
+      this.checkpoints.save();
       return true;
     } catch (e) {
       s.busy = false;
@@ -381,39 +243,6 @@ export class Session {
       this.fail(`${e.message || e}.${kept}`, () => this.loadDataset(name, { restore }));
       return false;
     }
-  }
-
-  /**
-   * Continue a saved run (checkpoint): its weights, step count, shuffling position and curves.
-   * If the record cannot be used, the fresh model stays and a message says why.
-   * @param {object} record from snapshot()
-   */
-  async resume(record, why = 'resume') {
-    const s = this.state;
-    try {
-      if (record.dataset !== s.dataset) throw new Error(`it is for ${record.dataset}, not ${s.dataset}`);
-      const r = await this.lab.importWeights(record.weights);
-      this.adopt(r, record);
-      const at = new Date(record.savedAt).toLocaleTimeString('en-GB');
-      const order = r.exact ? '' : ' The run was too long to replay its shuffling: training continues from the saved weights with a fresh order of the examples.';
-      if (why === 'resume') {
-        this.notify('resume', 'info', `Welcome back: your session was restored at step ${r.progress.step.toLocaleString('en-US')} (saved at ${at} in this browser).${order}`, [
-          { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('resume') },
-          { label: 'Start over', testid: 'start-over', run: () => this.startOver() },
-        ]);
-      }
-      return r;
-    } catch (e) {
-      if (e.crashed) throw e;
-      this.notify('resume', 'warn', `The saved session could not be restored (${e.message}); this is a fresh model.`);
-      return null;
-    }
-  }
-
-  /** Forget the resumed run: Reset with the seed in the form. */
-  async startOver() {
-    this.dismiss('resume');
-    await this.reset();
   }
 
   /** A new model generation in the worker (`r`: {generation, progress}): curves start over. */
@@ -473,7 +302,7 @@ export class Session {
         await this.lab.setHyperparameters({ learningRate: s.hyper.learningRate, batchSize: s.hyper.batchSize, l2: s.hyper.l2 });
       }
       this.state.link = buildLink(this.baseUrl, s.hyper, s.dataset);
-      if (changed) this.unsaved = true;
+      if (changed) this.checkpoints.unsaved = true;
       this.emit('hyper', { fill: false });
       this.invalidate('controls', 'hyper');
     }).catch((e) => this.fail(e));
@@ -496,7 +325,7 @@ export class Session {
       clearTimeout(this.stepEvalTimer);
       this.stepEvalTimer = setTimeout(async () => {
         await this.evaluate();
-        await this.saveCheckpoint();
+        await this.checkpoints.save();
       }, STEP_EVAL_DELAY_MS);
     } catch (e) {
       this.fail(e);
@@ -533,7 +362,7 @@ export class Session {
       }
       this.invalidate('progress');
       if (this.state.status.state !== 'error') this.idleStatus();
-      await this.saveCheckpoint();
+      await this.checkpoints.save();
     } catch (e) {
       this.fail(e);
     }
@@ -553,7 +382,7 @@ export class Session {
       this.emit('dataset', s);
       if (s.playing) this.setStatus('training', 'Training in the background: the charts update as it runs. Press Pause to stop.');
       else this.idleStatus();
-      await this.saveCheckpoint();
+      await this.checkpoints.save();
     } catch (e) {
       this.fail(e);
     }
@@ -625,104 +454,7 @@ export class Session {
     s.importResult = { ok: true, text: `Imported ${name}: ${where}${acc}. Training continues from there${settings}.` };
     this.invalidate('import');
     this.idleStatus();
-    await this.saveCheckpoint();
-  }
-
-  /**
-   * Save a checkpoint now (weights file + settings + step count + curves) in memory and in
-   * IndexedDB. Calls made while one is being saved are folded into one more save afterwards.
-   */
-  async saveCheckpoint() {
-    const s = this.state;
-    if (s.generation === 0 || s.busy || this.recovering) return;
-    if (this.saving) {
-      this.saveAgain = true;
-      return this.saving;
-    }
-    this.unsaved = false;
-    this.saving = (async () => {
-      try {
-        const c = await this.lab.checkpoint();
-        if (c.generation !== s.generation) return;
-        const record = this.snapshot(c);
-        this.checkpoint = record;
-        await this.store.put(CURRENT, record);
-        s.saved = { step: record.step, savedAt: record.savedAt };
-      } catch (e) {
-        if (!e.crashed) s.saved = { error: e.message || String(e) };
-      } finally {
-        this.invalidate('saved');
-      }
-    })();
-    await this.saving;
-    this.saving = null;
-    if (this.saveAgain) {
-      this.saveAgain = false;
-      await this.saveCheckpoint();
-    }
-  }
-
-  /** The saved-session record for a checkpoint reply (curves only if they end at its step). */
-  snapshot(c) {
-    const s = this.state;
-    const step = c.progress.step;
-    const curves = s.train.lastStep === step || step === 0;
-    return {
-      version: RECORD_VERSION,
-      savedAt: Date.now(),
-      dataset: c.dataset,
-      hyper: { ...s.hyper },
-      weights: c.json,
-      step,
-      examplesSeen: c.progress.examples_seen,
-      train: curves ? structuredClone({ ...s.train }) : null,
-      test: curves ? structuredClone({ ...s.test }) : null,
-    };
-  }
-
-  /**
-   * The worker crashed, trapped or stopped answering: start a new one, load the data again
-   * (from the browser cache) and restore the last checkpoint. Steps after it are lost, and
-   * the message says how many.
-   * @param {string} reason
-   */
-  async recover(reason) {
-    if (this.recovering) return;
-    const s = this.state;
-    const now = Date.now();
-    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
-    this.crashes.push(now);
-    clearTimeout(this.stepEvalTimer);
-    const lastStep = s.progress.step;
-    s.playing = false;
-    s.busy = true;
-    if (this.crashes.length > MAX_RESTARTS) {
-      s.busy = false;
-      this.fail(`${reason}. It crashed ${this.crashes.length} times within a minute, so it is not restarted again: reload the page (your last checkpoint is saved)`);
-      return;
-    }
-    this.recovering = true;
-    this.setStatus('loading', `${sentence(reason)}. Restarting it and restoring the last checkpoint…`);
-    const checkpoint = this.checkpoint && this.checkpoint.dataset === s.dataset ? this.checkpoint : null;
-    try {
-      s.generation = 0; // no model until the new worker has one
-      this.lab.restart();
-      await this.lab.init();
-      this.recovering = false;
-      const ok = await this.loadDataset(s.dataset, { restore: checkpoint, why: 'crash' });
-      if (!ok) return;
-      const lost = lastStep - s.progress.step;
-      const restored = checkpoint && s.progress.step === checkpoint.step
-        ? `restored the checkpoint of step ${checkpoint.step.toLocaleString('en-US')} (saved at ${new Date(checkpoint.savedAt).toLocaleTimeString('en-GB')})${lost > 0 ? `; the ${lost.toLocaleString('en-US')} step${lost === 1 ? '' : 's'} after it were lost` : ''}`
-        : 'there was no checkpoint yet, so this is a fresh model';
-      this.notify('crash', 'warn', `${sentence(reason)}. The lab restarted it and ${restored}.`, [
-        { label: 'OK', testid: 'notice-ok', run: () => this.dismiss('crash') },
-      ]);
-    } catch (e) {
-      this.recovering = false;
-      s.busy = false;
-      this.fail(`${reason}, and restarting it failed (${e.message}): reload the page`);
-    }
+    await this.checkpoints.save();
   }
 
   addEvaluation(e) {
@@ -736,7 +468,7 @@ export class Session {
     const s = this.state;
     if (r.generation !== s.generation) return;
     s.progress = r.progress;
-    if (r.losses.length > 0) this.unsaved = true;
+    if (r.losses.length > 0) this.checkpoints.unsaved = true;
     if (r.losses.length > 0) s.train.append(r.losses, r.progress.step);
     this.invalidate('progress', 'train');
   }
@@ -769,6 +501,6 @@ export class Session {
       testid: 'diverged-reset',
       run: () => this.reset(),
     });
-    this.saveCheckpoint();
+    this.checkpoints.save();
   }
 }

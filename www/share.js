@@ -1,9 +1,12 @@
+// @ts-check
 // The shareable link of a run: `?lr=…&batch=…&l2=…&seed=…&dataset=…` (hyperparameters, seed and
 // data set; never weights). Pure: parsing here is only syntax (each value a plain decimal
-// number, each name once, nothing else); ranges are the core's to judge (Session.applyLink).
+// number, each name once, nothing else); ranges are the core's to judge (applyLink in session-link.js).
 
 /** Query parameter → hyperparameter field of the session. */
 export const LINK_PARAMS = { lr: 'learningRate', batch: 'batchSize', l2: 'l2', seed: 'seed' };
+/** Hyperparameter field → query parameter (LINK_PARAMS inverted), for messages. */
+export const LINK_NAMES = Object.fromEntries(Object.entries(LINK_PARAMS).map(([name, field]) => [field, name]));
 /** Data sets a link may name. */
 export const LINK_DATASETS = ['mnist', 'fashion'];
 /** A plain decimal number: no hex, no "Infinity", no spaces. */
@@ -40,7 +43,7 @@ export function parseLink(search) {
       if (LINK_DATASETS.includes(raw)) values.dataset = raw;
       else problems.push(`dataset=${quote(raw)} is not one of ${LINK_DATASETS.join(', ')}`);
     } else {
-      problems.push(`the link's parameter ${quote(name)} is not one the lab knows (lr, batch, l2, seed, dataset)`);
+      problems.push(`the link's parameter ${quote(name)} is not one the lab knows (${[...Object.keys(LINK_PARAMS), 'dataset'].join(', ')})`);
     }
   }
   return { present: seen.size > 0, values, problems };
@@ -55,12 +58,7 @@ export function parseLink(search) {
 export function buildLink(pageUrl, hyper, dataset) {
   const url = new URL(pageUrl);
   url.hash = '';
-  url.search = new URLSearchParams({
-    lr: String(hyper.learningRate),
-    batch: String(hyper.batchSize),
-    l2: String(hyper.l2),
-    seed: String(hyper.seed),
-    dataset,
-  }).toString();
+  const params = Object.entries(LINK_PARAMS).map(([name, field]) => [name, String(hyper[field])]);
+  url.search = new URLSearchParams([...params, ['dataset', dataset]]).toString();
   return url.href;
 }

@@ -1,9 +1,11 @@
+// @ts-check
 // The status line in the header (data-state = loading | ready | training | paused | error),
 // the button the session offers beside it (Retry after a failed load, Reset after divergence),
 // and the download progress bar shown while a data set loads.
 
-import { el, formatMB, setValue } from './dom.js';
-import { DATASET_NAMES } from './session.js';
+import { DATASET_NAMES } from './constants.js';
+import { el, setValue } from './dom.js';
+import { formatMB } from './format.js';
 
 /**
  * Build the status area inside `root` and keep it in sync with the session.

@@ -1,3 +1,4 @@
+// @ts-check
 // The saved session in this browser's IndexedDB: one record per key, written whole. No DOM,
 // no worker: the session decides what a record holds (see Session.snapshot) and when to save.
 // Every failure (private mode, storage disabled or full) is reported to the caller, never thrown

@@ -1,14 +1,15 @@
+// @ts-check
 // Section 3 "Attenuated gradient": two identical logistic models start from the same bad
 // initialisation (ŷ ≈ 1 where y = 0 and vice versa) and are trained in lockstep on the same
 // minibatches, one with MSE and one with log-loss (AttenuationLesson in the worker). MSE's
 // gradient carries the factor ŷ(1 − ŷ) ≈ 0 and stalls; log-loss's recovers.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import {
-  chartCard, classField, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField, onFrame,
-  PALETTE, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { errorText, formatNumber } from '../format.js';
+import { lessonClient } from '../lesson-client.js';
+import { lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
+import { chartCard, classField, figure, figures, numberField, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'attenuation';

@@ -1,7 +1,11 @@
+// @ts-check
 // Section "Draw": a drawing pad and image input, the 28×28 image the model sees, and the
 // model's class probabilities, updated live while drawing and while training.
 
-import { el, NONE, setValue } from '../dom.js';
+import { SIDE } from '../constants.js';
+import { el, setValue } from '../dom.js';
+import { NONE } from '../format.js';
+import { drawGray } from '../images.js';
 import { renderTex, tex } from '../math.js';
 import { DEFAULT_BRUSH, DrawingPad, PAD_SIZE, readImageFile } from '../pad.js';
 
@@ -11,8 +15,6 @@ export const TITLE = 'Draw';
 
 /** While training, re-classify the drawing at most this often. */
 const REPREDICT_MS = 200;
-/** Side of the model's 28×28 input. */
-const SIDE = 28;
 /** Ink whose bounding box is smaller than this fraction of the pad is "a dot", not a digit. */
 const TINY_MARK = 0.15;
 
@@ -168,15 +170,7 @@ export function mount(root, session) {
   }
 
   function showPixels(pixels) {
-    const img = seenCtx.createImageData(SIDE, SIDE);
-    for (let i = 0; i < SIDE * SIDE; i++) {
-      const v = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-      img.data[4 * i] = v;
-      img.data[4 * i + 1] = v;
-      img.data[4 * i + 2] = v;
-      img.data[4 * i + 3] = 255;
-    }
-    seenCtx.putImageData(img, 0, 0);
+    drawGray(seen, pixels, 1);
   }
 
   function showProbs(probs, step) {

@@ -1,14 +1,16 @@
+// @ts-check
 // Exercise 1 "L2 regularisation": networks N1 (with α·Σw²) and N2 (without), identical design,
 // same initialisation, same minibatches of a small training subset, trained in lockstep by the
 // core (L2Lesson, one unit = one epoch). Their training and test losses on one chart, the
 // lecture's multiple choice answered from the run, and a sweep over α.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import {
-  alignTo, chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField,
-  numTable, onFrame, PALETTE, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { errorText, formatNumber } from '../format.js';
+import { lessonClient } from '../lesson-client.js';
+import { Driver, lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
+import { alignTo } from '../series.js';
+import { chartCard, figure, figures, numberField, numTable, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'ex-l2';

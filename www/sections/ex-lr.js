@@ -1,3 +1,4 @@
+// @ts-check
 // Exercise 3 "Choosing the learning rate ε": SGD(X, y, ε) → finalLoss as a function of ε,
 // on a training split with the validation split held out of the training data. (a) grid
 // search on a log grid; (b) gradient descent on log ε with the exact hypergradient dF/dε
@@ -5,13 +6,13 @@
 // 2018). What each costs, where they agree, and where the hypergradient stops meaning anything:
 // the exact derivative against a finite difference of F as ε grows.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import {
-  chartCard, Driver, errorText, figure, figures, formatNumber, lessonClient, lessonSection, numberField, numTable,
-  onFrame, PALETTE, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { errorText, formatNumber } from '../format.js';
+import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
+import { Driver, lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
+import { chartCard, figure, figures, numberField, numTable, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'ex-lr';

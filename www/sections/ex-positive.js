@@ -1,3 +1,4 @@
+// @ts-check
 // Exercise 2 "All training examples positive": ŷ = σ(xᵀw + b) trained with log-loss by
 // full-batch gradient descent on images of one digit, all labelled y = 1; the test set holds
 // that digit (y = 1) and another (y = 0). Three runs in lockstep from w = 0, b = 0 (three
@@ -5,12 +6,12 @@
 // b, ‖w‖, training and test loss against steps on a log axis, and the lecture's six claims
 // checked against what the run shows.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import {
-  chartCard, classField, ExperimentGroup, figure, figures, formatNumber, lessonClient, lessonSection, numberField,
-  onFrame, PALETTE, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { formatNumber } from '../format.js';
+import { ExperimentGroup, lessonClient } from '../lesson-client.js';
+import { lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
+import { chartCard, classField, figure, figures, numberField, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'ex-positive';

@@ -1,13 +1,16 @@
+// @ts-check
 // Section 5 "What the model learned": the ten weight vectors w⁽ᵏ⁾ of the main model as 28×28
 // images (diverging colours, redrawn while it trains), the bias vector as bars, the per-pixel
 // contributions w⁽ᵏ⁾ ⊙ x of the drawn digit (or a test image) to its top classes, and the
 // confusion matrix on the full test set, whose cells open a gallery of their test images.
 
+import { PIXELS } from '../constants.js';
 import { el, setValue } from '../dom.js';
-import {
-  colorBar, drawDiverging, drawGray, errorText, figure, formatNumber, imageCanvas, lessonClient, lessonSection, maxAbs,
-  numberField, oneAtATime, robustLimit, statusLine, whenNear,
-} from '../lessons.js';
+import { errorText, formatNumber } from '../format.js';
+import { colorBar, drawDiverging, drawGray, imageCanvas, maxAbs, robustLimit } from '../images.js';
+import { lessonClient } from '../lesson-client.js';
+import { lessonSection, oneAtATime, whenNear } from '../run-control.js';
+import { figure, numberField, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'learned';
@@ -136,9 +139,9 @@ function build(root, session) {
       biasBox.replaceChildren(...Array.from(b, (_, k) => el('div', { class: 'bias-row', testid: `learned-bias-${k}`, data: { value: '' } }, el('span', { class: 'bias-name' }, names[k] ?? String(k)), el('span', { class: 'bias-track' }, el('span', { class: 'bias-fill' })), el('span', { class: 'bias-value' }))));
     }
     Array.from(b).forEach((v, k) => {
-      const row = biasBox.children[k];
+      const row = /** @type {HTMLElement} */ (biasBox.children[k]);
       row.dataset.value = String(v);
-      const fill = row.querySelector('.bias-fill');
+      const fill = /** @type {HTMLElement} */ (row.querySelector('.bias-fill'));
       const w = (Math.abs(v) / limit) * 50;
       fill.style.width = `${w}%`;
       fill.style.left = v >= 0 ? '50%' : `${50 - w}%`;
@@ -183,7 +186,7 @@ function build(root, session) {
       contribBox.replaceChildren(
         ...Array.from(r.top, (k, i) => {
           const canvas = imageCanvas({ testid: `learned-contrib-${i}`, 'aria-label': `Contributions to the score of class ${names[k] ?? k}`, class: 'img-large' });
-          const map = r.maps.subarray(i * 784, (i + 1) * 784);
+          const map = r.maps.subarray(i * PIXELS, (i + 1) * PIXELS);
           drawDiverging(canvas, map, limit);
           let sum = 0;
           for (const v of map) sum += v;
@@ -273,7 +276,7 @@ function build(root, session) {
       gallery.replaceChildren(
         ...r.items.map((item, i) => {
           const canvas = imageCanvas({ 'aria-label': `Test image #${item.index}` });
-          drawGray(canvas, r.pixels.subarray(i * 784, (i + 1) * 784));
+          drawGray(canvas, r.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
           return el(
             'figure',
             { class: 'gallery-item', testid: `gallery-item-${i}`, data: { index: String(item.index), value: String(item.probabilities[p]) } },

@@ -1,15 +1,19 @@
+// @ts-check
 // Section 2 "Logistic regression and its loss": the log-loss and MSE as functions of ŷ for
 // y = 1 and y = 0 and their gradient factors ∂ℓ/∂z, then a logistic model ŷ = σ(xᵀw + b)
 // trained on one MNIST digit against another (chosen by the student) with either loss. All
 // curves and the training run are computed by the Rust core in the worker.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
+import { SIDE } from '../constants.js';
 import { el, setValue } from '../dom.js';
-import {
-  alignTo, chartCard, classField, colorBar, drawDiverging, errorText, figure, figures, imageCanvas,
-  lessonClient, lessonSection, numberField, onFrame, PALETTE, robustLimit, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { errorText } from '../format.js';
+import { colorBar, drawDiverging, imageCanvas, robustLimit } from '../images.js';
+import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
+import { lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
+import { alignTo } from '../series.js';
+import { chartCard, classField, figure, figures, numberField, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'logistic';
@@ -95,7 +99,7 @@ function build(root, session) {
     },
     onReset: () => {
       Object.assign(runs, { x: [], loss: [], accX: [], acc: [], step: 0, last: null, heldout: null });
-      wCanvas.getContext('2d').clearRect(0, 0, 28, 28);
+      wCanvas.getContext('2d').clearRect(0, 0, SIDE, SIDE);
       render();
     },
   });

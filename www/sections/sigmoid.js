@@ -1,13 +1,14 @@
+// @ts-check
 // Section 1 "The logistic sigmoid": σ(z) and σ′(z) = σ(z)(1 − σ(z)) from the Rust core, a
 // draggable z showing σ(z), σ(−z) and 1 − σ(z) (the symmetry σ(−z) = 1 − σ(z)), and the
 // maximum of σ′, ¼ at z = 0.
 
-import { createLineChart } from '../charts.js';
+import { createLineChart, PALETTE } from '../charts.js';
 import { el, setValue } from '../dom.js';
-import {
-  chartCard, errorText, figure, figures, formatNumber, lessonClient, lessonSection, oneAtATime, onFrame, PALETTE,
-  statusLine,
-} from '../lessons.js';
+import { errorText, formatNumber } from '../format.js';
+import { lessonClient } from '../lesson-client.js';
+import { lessonSection, oneAtATime, onFrame } from '../run-control.js';
+import { chartCard, figure, figures, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'sigmoid';

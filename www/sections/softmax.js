@@ -1,15 +1,18 @@
+// @ts-check
 // Section 4 "Softmax regression": one-hot labels of a few test images; the numbers of one
 // prediction of the main model (the drawn digit, or a chosen test image) — the ten scores z_k,
 // the shift m = max z, e^(z_k − m), their sum, ŷ_k and the cross-entropy for a chosen true
 // class, exactly as the core computed them; and softmax with c = 2 against logistic
 // regression on the same data (TwoClassLesson), their probabilities and losses side by side.
 
+import { PIXELS } from '../constants.js';
 import { el, setValue } from '../dom.js';
+import { errorText, formatNumber } from '../format.js';
+import { drawGray, imageCanvas } from '../images.js';
+import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
-import {
-  classField, drawGray, errorText, figure, figures, formatNumber, imageCanvas, lessonClient, lessonSection, numberField,
-  numTable, oneAtATime, onFrame, Runner, statusLine, whenNear,
-} from '../lessons.js';
+import { lessonSection, oneAtATime, onFrame, Runner, whenNear } from '../run-control.js';
+import { classField, figure, figures, numberField, numTable, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'softmax';
@@ -283,7 +286,7 @@ function build(root, session) {
         el('div', { class: 'onehot-head' }, el('span', {}, 'image'), el('span', {}, 'label'), el('span', { class: 'onehot-slots' }, ...names.map((n, k) => el('span', {}, names.length === 10 && n === String(k) ? n : String(k))))),
         ...ONE_HOT_EXAMPLES.map((idx, i) => {
           const canvas = imageCanvas({ 'aria-label': `Test image #${idx}`, class: 'img-small' });
-          drawGray(canvas, r.pixels.subarray(i * 784, (i + 1) * 784));
+          drawGray(canvas, r.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
           const row = r.oneHot.slice(i * r.classes, (i + 1) * r.classes);
           return el(
             'div',

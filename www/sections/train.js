@@ -1,11 +1,12 @@
+// @ts-check
 // Section "Train": Step / Play / Pause / Reset, export and import of weights, live
 // hyperparameters with the formulas they appear in, the data-set picker, the link to the run,
 // progress figures, where the session was last saved, and the two live charts.
 
 import { createTestChart, createTrainChart } from '../charts.js';
-import { el, formatInt, formatLoss, formatPercent, formatRate, NONE, setValue } from '../dom.js';
+import { el, setValue } from '../dom.js';
+import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
 import { renderTex, tex } from '../math.js';
-import { DATASET_NAMES } from '../session.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'train';
@@ -28,6 +29,10 @@ function transformTex(t) {
   return [String.raw`x_j = \frac{\mathrm{pixel}_j / 255 - \mu}{\sigma},`, String.raw`\mu = ${t.mean.toFixed(4)},\ \sigma = ${t.std.toFixed(4)}`];
 }
 
+/**
+ * A hyperparameter field: label, input, the core's refusal, formulas and notes.
+ * @param {{id: string, testid: string, label: string, hint?: string, math: string[], note: string[]}} spec
+ */
 function field({ id, testid, label, hint, math, note }) {
   const input = el('input', { id, testid, type: 'number', step: 'any', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': `${id}-error ${id}-note` });
   const error = el('p', { id: `${id}-error`, class: 'field-error', role: 'alert', 'aria-live': 'polite' });
@@ -271,7 +276,7 @@ export function mount(root, session) {
     else if (loaded && s.errors.seed) why = 'Fix the seed to reset.';
     setValue(refusal, why);
     for (const name of ['mnist', 'fashion']) {
-      const option = select.querySelector(`option[value="${name}"]`);
+      const option = /** @type {HTMLOptionElement} */ (select.querySelector(`option[value="${name}"]`));
       const { available, reason } = session.datasetAvailability(name);
       option.disabled = !available && reason !== 'loading';
       option.textContent = `${name === 'mnist' ? 'MNIST digits' : 'Fashion-MNIST'}${option.disabled ? ' (unavailable)' : ''}`;

@@ -1,0 +1,84 @@
+// @ts-check
+// Numbers and messages as the page shows them. Pure (no DOM): every formatter returns NONE for
+// a value that does not exist (yet).
+
+/** Placeholder for a figure that does not exist yet. */
+export const NONE = '–';
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+
+/**
+ * A number for display: `digits` significant digits, exponent form when very large or small.
+ * @param {number} v
+ * @param {number} [digits]
+ */
+export function formatNumber(v, digits = 4) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return NONE;
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) {
+    const [m, e] = v.toExponential(digits - 1).split('e');
+    return `${m} × 10${[...String(Number(e))].map((c) => SUPERSCRIPT[c]).join('')}`;
+  }
+  return Number(v.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 12 });
+}
+
+/**
+ * Integer with thousands separators ("60,000").
+ * @param {number} n
+ */
+export function formatInt(n) {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : NONE;
+}
+
+/**
+ * A loss in nats with 3 decimals (or 3 significant digits when large).
+ * @param {number} x
+ */
+export function formatLoss(x) {
+  if (!Number.isFinite(x)) return NONE;
+  return Math.abs(x) >= 100 ? x.toPrecision(3) : x.toFixed(3);
+}
+
+/**
+ * A fraction as a percentage with `digits` decimals ("92.31 %").
+ * @param {number} f
+ * @param {number} [digits]
+ */
+export function formatPercent(f, digits = 2) {
+  return Number.isFinite(f) ? `${(f * 100).toFixed(digits)} %` : NONE;
+}
+
+/**
+ * A rate rounded to 3 significant digits with separators ("41,200").
+ * @param {number} r
+ */
+export function formatRate(r) {
+  if (!Number.isFinite(r) || r <= 0) return NONE;
+  const digits = Math.max(0, Math.floor(Math.log10(r)) - 2);
+  const rounded = Math.round(r / 10 ** digits) * 10 ** digits;
+  return rounded.toLocaleString('en-US');
+}
+
+/**
+ * Bytes as megabytes with one decimal ("9.7 MB").
+ * @param {number} b
+ */
+export function formatMB(b) {
+  return `${(b / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Capitalise the first letter of a message.
+ * @param {string} text
+ */
+export function sentence(text) {
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
+}
+
+/**
+ * The message of an error for a status line, capitalised.
+ * @param {Error|string} e
+ */
+export function errorText(e) {
+  return sentence(typeof e === 'string' ? e : e.message || String(e));
+}

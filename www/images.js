@@ -1,0 +1,118 @@
+// @ts-check
+// 28×28 images on canvases, and the diverging colour map (with its colour bar and the limits
+// that scale it) that shows signed values such as weights.
+
+import { el, setValue } from './dom.js';
+import { PIXELS, SIDE } from './constants.js';
+import { formatNumber, NONE } from './format.js';
+
+/** Diverging colour map (negative → white → positive), after ColorBrewer RdBu. */
+const DIVERGING = [
+  [33, 102, 172],
+  [103, 169, 207],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [239, 138, 98],
+  [178, 24, 43],
+];
+/** The same as a CSS gradient (colour-bar legends). */
+export const DIVERGING_CSS = `linear-gradient(to right, ${DIVERGING.map(([r, g, b]) => `rgb(${r} ${g} ${b})`).join(', ')})`;
+
+/**
+ * A canvas for a 28×28 image, scaled up by CSS (pixelated).
+ * @param {object} [props] extra element properties (class, testid, aria-label…)
+ */
+export function imageCanvas(props = {}) {
+  return el('canvas', { width: SIDE, height: SIDE, role: 'img', ...props, class: `img28 ${props.class || ''}`.trim() });
+}
+
+/**
+ * Fill a 28×28 canvas pixel by pixel: `rgb(i)` gives pixel i's colour.
+ * @param {HTMLCanvasElement} canvas
+ * @param {(i: number) => number[]} rgb
+ */
+function paint(canvas, rgb) {
+  const ctx = canvas.getContext('2d');
+  const img = ctx.createImageData(SIDE, SIDE);
+  for (let i = 0; i < PIXELS; i++) {
+    img.data.set(rgb(i), 4 * i);
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/**
+ * Draw grey levels (ink bright): bytes 0–255 or intensities 0–1 (`max` = 1).
+ * @param {HTMLCanvasElement} canvas
+ * @param {ArrayLike<number>} values 784 values
+ * @param {number} [max] the value drawn white
+ */
+export function drawGray(canvas, values, max = 255) {
+  paint(canvas, (i) => {
+    const v = Math.round(Math.min(1, Math.max(0, values[i] / max)) * 255);
+    return [v, v, v];
+  });
+}
+
+/** RGB of the diverging map at t ∈ [−1, 1]. */
+export function divergingRgb(t) {
+  const u = ((Math.max(-1, Math.min(1, t)) + 1) / 2) * (DIVERGING.length - 1);
+  const i = Math.min(DIVERGING.length - 2, Math.floor(u));
+  const f = u - i;
+  const [a, b] = [DIVERGING[i], DIVERGING[i + 1]];
+  return [0, 1, 2].map((c) => Math.round(a[c] + (b[c] - a[c]) * f));
+}
+
+/**
+ * Draw signed values with the diverging map, ±`limit` at the ends (0 = white).
+ * @param {HTMLCanvasElement} canvas
+ * @param {ArrayLike<number>} values 784 values (or more: `offset`, `stride` pick them)
+ * @param {number} limit
+ * @param {{offset?: number, stride?: number}} [layout] value of pixel i = values[offset + i·stride]
+ */
+export function drawDiverging(canvas, values, limit, { offset = 0, stride = 1 } = {}) {
+  const inv = limit > 0 ? 1 / limit : 0;
+  paint(canvas, (i) => divergingRgb(values[offset + i * stride] * inv));
+}
+
+/**
+ * A colour-scale limit that a few extreme values do not wash out: the 99th percentile of |v|
+ * (values beyond it are drawn at full colour).
+ * @param {ArrayLike<number>} values
+ */
+export function robustLimit(values) {
+  const a = Array.from(values, Math.abs).filter(Number.isFinite).sort((x, y) => x - y);
+  return a.length ? a[Math.min(a.length - 1, Math.floor(0.99 * a.length))] || a[a.length - 1] : 0;
+}
+
+/** Largest |v| of `values` (0 if none is finite). */
+export function maxAbs(values) {
+  let m = 0;
+  for (const v of values) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  return m;
+}
+
+/**
+ * A colour bar for the diverging map: −limit … 0 … +limit, with a caption.
+ * @param {string} caption what the colours measure
+ * @returns {{node: HTMLElement, set: (limit: number) => void}}
+ */
+export function colorBar(caption) {
+  const lo = el('span', {}, NONE);
+  const hi = el('span', {}, NONE);
+  const node = el(
+    'div',
+    { class: 'color-bar' },
+    el('span', { class: 'color-bar-caption' }, caption),
+    el('span', { class: 'color-bar-scale' }, lo, el('span', { class: 'color-bar-ramp', style: { background: DIVERGING_CSS } }), hi),
+  );
+  return {
+    node,
+    set(limit) {
+      const t = formatNumber(limit, 2);
+      setValue(lo, `−${t}`);
+      setValue(hi, `+${t}`);
+    },
+  };
+}

@@ -1,0 +1,270 @@
+// @ts-check
+// Run control of the lecture sections: a Step/Play driver that runs an experiment in
+// time-budgeted chunks (Driver, and Runner wired to a section's buttons), and the scheduling the
+// sections share: at most once per frame (onFrame), once near the viewport (whenNear), one call
+// at a time (oneAtATime), section bodies built in tasks of their own (deferBuild, lessonSection).
+
+import { el } from './dom.js';
+import { errorText } from './format.js';
+import { CHUNK_MS } from './lesson-client.js';
+import { controlButtons, sectionHead } from './widgets.js';
+
+/** @import { Experiment, ExperimentGroup, LessonClient } from './lesson-client.js' */
+/** @import { statusLine } from './widgets.js' */
+
+/**
+ * Step / Play / Pause for one experiment. `chunk()` runs one chunk and resolves to whether
+ * there is more to do; Play chains chunks until paused, finished or failed.
+ */
+export class Driver {
+  /**
+   * @param {{chunk: () => Promise<boolean>, onState: () => void, onError: (e: Error) => void}} hooks
+   */
+  constructor({ chunk, onState, onError }) {
+    this.chunk = chunk;
+    this.onState = onState;
+    this.onError = onError;
+    this.playing = false;
+    this.busy = null;
+  }
+
+  /** Run chunks until Pause or the end. */
+  play() {
+    if (this.playing || this.busy) return this.busy;
+    this.playing = true;
+    this.busy = this.loop();
+    this.onState();
+    return this.busy;
+  }
+
+  async loop() {
+    try {
+      while (this.playing) {
+        if (!(await this.chunk())) break;
+      }
+    } catch (e) {
+      if (!e.crashed) this.onError(e);
+    } finally {
+      this.playing = false;
+      this.busy = null;
+      this.onState();
+    }
+  }
+
+  /** Stop after the chunk in progress; resolves when it has ended. */
+  async pause() {
+    this.playing = false;
+    await this.busy;
+  }
+
+  /** Run `fn` once (e.g. one step) unless something runs already. */
+  async once(fn) {
+    if (this.busy) return;
+    this.busy = (async () => {
+      try {
+        await fn();
+      } catch (e) {
+        if (!e.crashed) this.onError(e);
+      }
+    })();
+    this.onState();
+    await this.busy;
+    this.busy = null;
+    this.onState();
+  }
+}
+
+/**
+ * A function that calls `fn` at most once per animation frame, however often it is called.
+ * @param {() => void} fn
+ */
+export function onFrame(fn) {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fn();
+    });
+  };
+}
+
+/**
+ * Run `fn` once, when `node` first comes near the viewport (charts and first computations of
+ * a section are made only then, so a long page stays light until it is read).
+ * @param {Element} node
+ * @param {() => void} fn
+ */
+export function whenNear(node, fn) {
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) {
+      observer.disconnect();
+      requestAnimationFrame(fn);
+    }
+  }, { rootMargin: '600px 0px' });
+  observer.observe(node);
+}
+
+/**
+ * Step / Play / Pause / Reset of one experiment, wired to its buttons. The experiment is made
+ * from the section's settings at the first Step or Play after a Reset; changing a setting
+ * resets. Chunks run in the worker; `onRecords` receives what each chunk produced (the
+ * section stores it and schedules a redraw for the next animation frame).
+ */
+export class Runner {
+  /**
+   * @param {object} o
+   * @param {LessonClient} o.client
+   * @param {string} o.prefix test-id prefix of the buttons
+   * @param {import('./protocol.js').ExperimentKind} [o.kind] experiment kind
+   * @param {() => object} [o.config] the settings, read when the experiment is made
+   * @param {() => Experiment|ExperimentGroup} [o.make] makes the experiment instead (kind and config unused)
+   * @param {(records: object[], result: object) => void} o.onRecords
+   * @param {() => void} o.onReset the section clears its curves
+   * @param {() => number} [o.remaining] units left before Play stops by itself (Infinity: never)
+   * @param {number} [o.stepUnits] units of one Step
+   * @param {boolean} [o.summary] ask for the summary with every chunk
+   * @param {ReturnType<typeof statusLine>} o.status the section's status line
+   * @param {string} [o.unit] name of a unit in messages ("step", "epoch")
+   */
+  constructor(o) {
+    this.o = { remaining: () => Infinity, stepUnits: 1, summary: false, unit: 'step', ...o };
+    this.experiment = null;
+    this.buttons = controlButtons(o.prefix, { step: `One ${this.o.unit}`, play: 'Run continuously', pause: 'Stop', reset: 'Start over from the initialisation' });
+    this.driver = new Driver({
+      chunk: () => this.chunk(),
+      onState: () => this.render(),
+      onError: (e) => this.o.status.set('error', errorText(e)),
+    });
+    this.buttons.step.addEventListener('click', () => this.step());
+    this.buttons.play.addEventListener('click', () => this.play());
+    this.buttons.pause.addEventListener('click', () => this.driver.pause());
+    this.buttons.reset.addEventListener('click', () => this.reset());
+    this.o.client.onData(() => this.reset());
+    this.o.client.session.on('frame', (changes) => {
+      if (changes.has('controls') || changes.has('status')) this.render();
+    });
+    this.render();
+  }
+
+  /** The buttons, in a group. */
+  node() {
+    return el('div', { class: 'toolbar-buttons', role: 'group', 'aria-label': 'Run the experiment' }, ...Object.values(this.buttons));
+  }
+
+  get playing() {
+    return this.driver.playing;
+  }
+
+  render() {
+    const ready = this.o.client.ready;
+    const left = this.o.remaining() > 0;
+    const b = this.buttons;
+    b.step.disabled = !ready || Boolean(this.driver.busy) || !left;
+    b.play.disabled = !ready || Boolean(this.driver.busy) || !left;
+    b.pause.disabled = !this.driver.playing;
+    b.reset.disabled = !ready;
+    if (!ready) this.o.status.set('idle', 'Waiting for the data set to load…');
+    else if (this.driver.playing) this.o.status.set('running', 'Running in the background worker…');
+  }
+
+  ensure() {
+    this.experiment ??= this.o.make ? this.o.make() : this.o.client.experiment(this.o.kind, this.o.config());
+    return this.experiment;
+  }
+
+  async chunk(maxUnits = this.o.remaining(), budgetMs = CHUNK_MS) {
+    const exp = this.ensure();
+    const r = await exp.run({ maxUnits, budgetMs, summary: this.o.summary });
+    if (exp !== this.experiment) return false; // reset meanwhile
+    this.o.onRecords(r.records, r);
+    return this.o.remaining() > 0 && r.units > 0;
+  }
+
+  async play() {
+    await this.driver.play();
+    if (this.o.client.ready && this.o.status.node.dataset.state !== 'error') this.idle();
+  }
+
+  async step() {
+    await this.driver.once(() => this.chunk(Math.min(this.o.stepUnits, this.o.remaining()), 10_000));
+    if (this.o.status.node.dataset.state !== 'error') this.idle();
+  }
+
+  idle() {
+    this.o.status.set('idle', this.o.remaining() > 0 ? 'Paused: Step or Play continues the run.' : 'Finished: Reset (or change a setting) to run again.');
+  }
+
+  /** Stop, forget the experiment and its curves; the next Step or Play starts a new one. */
+  async reset() {
+    await this.driver.pause();
+    this.experiment?.free();
+    this.experiment = null;
+    this.o.onReset();
+    if (this.o.client.ready) this.o.status.set('idle', 'Ready: press Step or ▶ Play.');
+    this.render();
+  }
+}
+
+/**
+ * `fn` made safe to call often: one call runs at a time, and calls made meanwhile fold into
+ * one more run afterwards (the latest state wins). `fn` handles its own errors.
+ * @param {() => Promise<void>} fn
+ * @returns {() => Promise<void>}
+ */
+export function oneAtATime(fn) {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await fn();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+  return run;
+}
+
+/** Section bodies waiting to be built, in page order (see deferBuild). */
+const pendingBuilds = [];
+
+/**
+ * Build a section's body in a task of its own, after the sections before it: mounting the
+ * whole page at once would be one long task; this way the head (and the table of contents)
+ * appears at once and no body holds the main thread for long.
+ * @param {() => void} build
+ */
+export function deferBuild(build) {
+  pendingBuilds.push(build);
+  if (pendingBuilds.length === 1) setTimeout(buildNext, 0);
+}
+
+function buildNext() {
+  const build = pendingBuilds.shift();
+  build();
+  if (pendingBuilds.length) setTimeout(buildNext, 0);
+}
+
+/**
+ * A lecture section's `mount`: the head (title, lede, formulas) at once, `build(root, session)`
+ * for the body in a later task (deferBuild).
+ * @param {{title: string, lede: (string|Node)[], formulas?: string[]}} head
+ * @param {(root: HTMLElement, session: import('./session.js').Session) => void} build
+ * @returns {(root: HTMLElement, session: import('./session.js').Session) => void}
+ */
+export function lessonSection(head, build) {
+  return (root, session) => {
+    root.append(sectionHead(head));
+    deferBuild(() => build(root, session));
+  };
+}
