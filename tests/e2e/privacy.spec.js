@@ -77,7 +77,9 @@ test.describe('the CSP is enforced', () => {
         img.onerror = resolve;
         img.onload = resolve;
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => {
+        setTimeout(resolve, 100);
+      });
       return { fetched, violations };
     });
     expect(outcome.fetched).toBe('refused');

@@ -50,7 +50,9 @@ try {
 
   const byId = (id) => page.getByTestId(id);
   const num = async (id) => Number(await byId(id).getAttribute('data-value'));
-  const worker = () => page.evaluate(() => new Promise((reply) => window.dispatchEvent(new CustomEvent('softmax-lab-test', { detail: { action: 'memory', reply } }))));
+  const worker = () => page.evaluate(() => new Promise((reply) => {
+    window.dispatchEvent(new CustomEvent('softmax-lab-test', { detail: { action: 'memory', reply } }));
+  }));
   async function rendererRss() {
     const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
     let kb = 0;

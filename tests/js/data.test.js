@@ -1,0 +1,51 @@
+// The pure data helpers of www/data.js: manifest entries, checksums, the manifest's errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { availability, FILE_ROLES, fetchManifest, MANIFEST_URL, sha256Hex } from '../../www/data.js';
+
+const GOOD = { status: 'available', files: ['a.gz', 'b.gz', 'c.gz', 'd.gz'], bytes: [1, 2, 3, 4] };
+
+test('availability: a complete entry is available', () => {
+  assert.deepEqual(availability(GOOD), { available: true, reason: '' });
+  assert.deepEqual(availability({ ...GOOD, sha256: ['a', 'b', 'c', 'd'] }), { available: true, reason: '' });
+});
+
+test('availability: every malformed or missing entry is refused with its reason', () => {
+  assert.deepEqual(availability(undefined), { available: false, reason: 'not listed in data/manifest.json' });
+  assert.deepEqual(availability({ ...GOOD, status: 'missing', reason: 'run ./lab setup' }), { available: false, reason: 'run ./lab setup' });
+  assert.deepEqual(availability({ ...GOOD, status: 'missing' }), { available: false, reason: 'status "missing" in data/manifest.json' });
+  const wrong = { available: false, reason: 'data/manifest.json lists the files incorrectly' };
+  assert.deepEqual(availability({ ...GOOD, files: GOOD.files.slice(1) }), wrong);
+  assert.deepEqual(availability({ ...GOOD, files: 'a.gz' }), wrong);
+  assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, 0] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, 4.5] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, '4'] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, sha256: ['a'] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, sha256: 'abc' }), wrong);
+});
+
+test('four files per data set', () => {
+  assert.deepEqual(FILE_ROLES, ['train-images', 'train-labels', 'test-images', 'test-labels']);
+});
+
+test('sha256Hex is lower-case hex SHA-256', async () => {
+  assert.equal(await sha256Hex(new TextEncoder().encode('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(await sha256Hex(new Uint8Array(0)), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+test('fetchManifest says what is wrong with the manifest', async (t) => {
+  const reply = (r) => t.mock.method(globalThis, 'fetch', async () => r);
+  reply({ ok: false, status: 404 });
+  await assert.rejects(fetchManifest('http://h/'), { message: `${MANIFEST_URL} is missing (HTTP 404): run ./lab setup to fetch the data` });
+  reply({ ok: true, json: async () => JSON.parse('{') });
+  await assert.rejects(fetchManifest('http://h/'), /is not valid JSON/);
+  reply({ ok: true, json: async () => ({ fashion: {} }) });
+  await assert.rejects(fetchManifest('http://h/'), /has no "mnist" entry/);
+  reply({ ok: true, json: async () => ({ mnist: GOOD }) });
+  assert.deepEqual(await fetchManifest('http://h/'), { mnist: GOOD });
+  t.mock.method(globalThis, 'fetch', async () => {
+    throw new Error('connection refused');
+  });
+  await assert.rejects(fetchManifest('http://h/'), { message: `cannot reach the server for ${MANIFEST_URL} (connection refused)` });
+});
