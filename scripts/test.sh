@@ -1,32 +1,83 @@
 #!/usr/bin/env bash
-# Every test: native (cargo test, real MNIST), wasm (wasm-bindgen-test in Node), and the
-# browser end-to-end suite (Playwright + Debian Chromium against the served page).
-# Run through `./lab test`, which installs and builds first.
+# Every test, or one stage of them. Run through `./lab test`, which installs and builds first.
+#   ./lab test              all stages, in this order (what CI runs)
+#   ./lab test lint         rustfmt, clippy (native and wasm32, -D warnings), eslint, tsc (checkJs)
+#   ./lab test js           JavaScript unit tests (node --test tests/js/)
+#   ./lab test native       the native Rust tests (real MNIST), one binary in the test-opt profile
+#   ./lab test wasm         the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node)
+#   ./lab test e2e [ARGS]   the browser suite (Playwright + Debian Chromium); ARGS go to Playwright,
+#                           e.g. a file filter: ./lab test e2e lessons   or   ./lab test e2e -g "Step"
+# Extra arguments after `native` go to the test binary (a name filter): ./lab test native gradient
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 start=$SECONDS
 summary=()
 
-say "Native tests: cargo test --release (trains on the full MNIST)"
-t=$SECONDS
-cargo test --release --quiet 2>&1 | grep -vE '^\s*$|^running 0 tests|^test result: ok. 0 passed' || die "native tests failed (see above)"
-summary+=("native tests passed in $((SECONDS - t)) s")
+stage="${1:-all}"
+case "$stage" in
+  all | lint | js | native | wasm | e2e) shift || true ;;
+  *) stage=all ;; # `./lab test <playwright args>` as before: everything, ARGS to Playwright
+esac
+want() { [ "$stage" = all ] || [ "$stage" = "$1" ]; }
+passed() { summary+=("$1 passed in $((SECONDS - $2)) s"); }
 
-say "wasm tests: the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node)"
-t=$SECONDS
-wasm_toolchain
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  "${WASM_CARGO[@]}" test --release --target wasm32-unknown-unknown --test wasm \
-  || die "wasm tests failed (see above)"
-unset CARGO_TARGET_DIR RUSTC RUSTDOC RUSTC_BOOTSTRAP CARGO_UNSTABLE_BUILD_STD
-summary+=("wasm tests passed in $((SECONDS - t)) s (route $WASM_ROUTE)")
+if want lint; then
+  t=$SECONDS
+  say "Lint: cargo fmt --check"
+  cargo fmt --all --check || die "rustfmt found differences: run 'cargo fmt --all' and commit the result"
+  say "Lint: cargo clippy --all-targets -- -D warnings (native)"
+  cargo clippy --quiet --profile test-opt --all-targets -- -D warnings || die "clippy warnings (native): fix them (see above)"
+  say "Lint: cargo clippy -- -D warnings (wasm32: the facade and its tests)"
+  (
+    wasm_toolchain
+    "${WASM_CARGO[@]}" clippy --quiet --release --target wasm32-unknown-unknown --lib --tests -- -D warnings
+  ) || die "clippy warnings (wasm32): fix them (see above)"
+  say "Lint: eslint (www/, scripts/, tests/)"
+  npm run --silent lint || die "eslint found problems (see above); 'npx eslint --fix' fixes some"
+  say "Types: tsc --noEmit (checkJs, against wasm-bindgen's .d.ts)"
+  npm run --silent typecheck || die "the JavaScript type check failed (see above)"
+  passed "lint (rustfmt, clippy ×2, eslint, tsc)" "$t"
+fi
 
-say "Browser end-to-end tests: Playwright + $(/usr/bin/chromium --version 2>/dev/null | head -1)"
-t=$SECONDS
-[ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing: apt-get install chromium chromium-driver (./lab setup does it as root)"
-npx --no-install playwright test --config tests/e2e/playwright.config.js "$@" || die "browser tests failed: see the report above and tests/e2e/screenshots/"
-summary+=("browser tests passed in $((SECONDS - t)) s; screenshots in tests/e2e/screenshots/")
+if want js; then
+  t=$SECONDS
+  say "JavaScript unit tests: node --test tests/js/"
+  npm run --silent test:js || die "JavaScript unit tests failed (see above)"
+  passed "JavaScript unit tests" "$t"
+fi
 
-say "All tests passed in $((SECONDS - start)) s"
+if want native; then
+  t=$SECONDS
+  say "Native tests: cargo test --profile test-opt (trains on the full MNIST)"
+  filter=()
+  [ "$stage" = native ] && filter=("$@")
+  if ! cargo test --profile test-opt --quiet -- "${filter[@]}" 2>&1 \
+    | { grep -vE '^\s*$|^running 0 tests|^test result: ok. 0 passed' || true; }; then
+    die "native tests failed (see above)"
+  fi
+  passed "native tests" "$t"
+fi
+
+if want wasm; then
+  t=$SECONDS
+  say "wasm tests: the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node)"
+  (
+    wasm_toolchain
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      "${WASM_CARGO[@]}" test --release --target wasm32-unknown-unknown --test wasm
+  ) || die "wasm tests failed (see above)"
+  passed "wasm tests" "$t"
+fi
+
+if want e2e; then
+  t=$SECONDS
+  say "Browser end-to-end tests: Playwright + $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+  [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing: apt-get install chromium (./lab setup does it as root)"
+  npx --no-install playwright test --config tests/e2e/playwright.config.js "$@" \
+    || die "browser tests failed: see the report above and tests/e2e/screenshots/"
+  passed "browser tests (screenshots in tests/e2e/screenshots/)" "$t"
+fi
+
+say "All tests of stage '$stage' passed in $((SECONDS - start)) s"
 for s in "${summary[@]}"; do note "$s"; done

@@ -82,5 +82,53 @@ pub enum LabError {
     Io { path: String, message: String },
 }
 
+impl LabError {
+    /// A stable name of the variant (`"invalid_learning_rate"`, `"empty_image"`…): what the page
+    /// matches on, never the message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LabError::InvalidLearningRate { .. } => "invalid_learning_rate",
+            LabError::InvalidBatchSize { .. } => "invalid_batch_size",
+            LabError::InvalidL2 { .. } => "invalid_l2",
+            LabError::InvalidSeed { .. } => "invalid_seed",
+            LabError::BadMagic { .. } => "bad_magic",
+            LabError::Truncated { .. } => "truncated",
+            LabError::Oversized { .. } => "oversized",
+            LabError::BadDimensions { .. } => "bad_dimensions",
+            LabError::LabelOutOfRange { .. } => "label_out_of_range",
+            LabError::CountMismatch { .. } => "count_mismatch",
+            LabError::EmptyDataset { .. } => "empty_dataset",
+            LabError::ShapeMismatch { .. } => "shape_mismatch",
+            LabError::Diverged { .. } => "diverged",
+            LabError::EmptyImage => "empty_image",
+            LabError::InvalidImage { .. } => "invalid_image",
+            LabError::Import(_) => "import",
+            LabError::Invalid(_) => "invalid",
+            LabError::Io { .. } => "io",
+        }
+    }
+
+    /// The hyperparameter the error is about (`"learning_rate"`, `"batch_size"`, `"l2"`, `"seed"`),
+    /// so the page can mark that field.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            LabError::InvalidLearningRate { .. } => Some("learning_rate"),
+            LabError::InvalidBatchSize { .. } => Some("batch_size"),
+            LabError::InvalidL2 { .. } => Some("l2"),
+            LabError::InvalidSeed { .. } => Some("seed"),
+            _ => None,
+        }
+    }
+
+    /// The message without its variant's preamble: for an import, the reason the file was refused
+    /// ("the W matrix has 7 columns…" rather than "cannot import weights: the W matrix…").
+    pub fn reason(&self) -> String {
+        match self {
+            LabError::Import(reason) => reason.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Result type of the core.
 pub type Result<T> = std::result::Result<T, LabError>;

@@ -7,7 +7,7 @@
 use crate::data::{DatasetKind, InputTransform, INPUT_DIM, SIDE};
 use crate::error::{LabError, Result};
 use crate::model::SoftmaxRegression;
-use crate::train::{Hyperparameters, Trainer};
+use crate::train::{Hyperparameters, Resumed, Trainer};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,12 @@ impl WeightsFile {
             w: model.w.rows().into_iter().map(|r| r.to_vec()).collect(),
             b: model.b.to_vec(),
             hyperparameters: trainer.hyperparameters(),
-            training: TrainingState { seed: trainer.seed(), steps: p.step, examples_seen: p.examples_seen, epochs: p.epochs_fraction },
+            training: TrainingState {
+                seed: trainer.seed(),
+                steps: p.step,
+                examples_seen: p.examples_seen,
+                epochs: p.epochs_fraction,
+            },
             test,
         }
     }
@@ -107,7 +112,9 @@ impl WeightsFile {
         let file: WeightsFile = serde_json::from_str(text).map_err(|e| {
             // serde_json (float_roundtrip) refuses a number that would be ±∞ (e.g. 1e39 for an f32).
             if e.to_string().starts_with("number out of range") {
-                LabError::Import(format!("a number is too large: it would be infinite, and NaN or infinite values are not allowed ({e})"))
+                LabError::Import(format!(
+                    "a number is too large: it would be infinite, and NaN or infinite values are not allowed ({e})"
+                ))
             } else {
                 LabError::Import(format!("not a weights file: {e}"))
             }
@@ -116,7 +123,10 @@ impl WeightsFile {
             return Err(LabError::Import(format!("format is {:?}, expected {FORMAT:?}", file.format)));
         }
         if file.version != VERSION {
-            return Err(LabError::Import(format!("format version {} is not supported (this lab reads version {VERSION})", file.version)));
+            return Err(LabError::Import(format!(
+                "format version {} is not supported (this lab reads version {VERSION})",
+                file.version
+            )));
         }
         let c = file.b.len();
         if c != file.classes.len() || c < 2 {
@@ -131,12 +141,35 @@ impl WeightsFile {
         Ok(file)
     }
 
+    /// The model of the file, for a lab on `dataset`: refused if trained on another data set.
+    pub fn model_for(&self, dataset: DatasetKind) -> Result<SoftmaxRegression<f32>> {
+        if self.dataset != dataset {
+            return Err(LabError::Import(format!(
+                "these weights were trained on {}, the lab is on {}: switch the data set first",
+                self.dataset.id(),
+                dataset.id()
+            )));
+        }
+        self.model()
+    }
+
+    /// Continue the file's run on `trainer` (a lab on `dataset`): its weights, seed,
+    /// hyperparameters and position ([`Trainer::resume`]). On any error the trainer is unchanged.
+    pub fn resume(&self, trainer: &mut Trainer, dataset: DatasetKind) -> Result<Resumed> {
+        let model = self.model_for(dataset)?;
+        let t = &self.training;
+        trainer.resume(model, t.seed, self.hyperparameters, t.steps, t.examples_seen)
+    }
+
     /// The model the file describes (values checked to be finite).
     pub fn model(&self) -> Result<SoftmaxRegression<f32>> {
         let c = self.b.len();
         // A ragged W whose total happens to be rows × c must not be silently reshaped.
         if let Some(j) = self.w.iter().position(|r| r.len() != c) {
-            return Err(LabError::Import(format!("W row {j} has {} numbers; every row needs {c} (one per class)", self.w[j].len())));
+            return Err(LabError::Import(format!(
+                "W row {j} has {} numbers; every row needs {c} (one per class)",
+                self.w[j].len()
+            )));
         }
         let flat: Vec<f32> = self.w.iter().flatten().copied().collect();
         let w = Array2::from_shape_vec((self.w.len(), c), flat).map_err(|e| LabError::Import(e.to_string()))?;

@@ -8,6 +8,7 @@
 //! | [`data`] | IDX parsing and validation, `u8` data sets, the input transform |
 //! | [`model`] | softmax regression: forward pass, stable softmax/cross-entropy, gradient |
 //! | [`train`] | minibatch SGD with seeded shuffling, live hyperparameters, evaluation |
+//! | [`run`] | time-budgeted runs (the clock passed in): how the page trains and runs lessons |
 //! | [`preprocess`] | drawn or photographed digits → 28×28 the MNIST way |
 //! | [`export`] | the weights file format shared by the page and the CLI |
 //! | [`lessons`] | the lecture's experiments (sigmoid, attenuation, L2, all-positive, learning rate) |
@@ -20,6 +21,7 @@ pub mod export;
 pub mod lessons;
 pub mod model;
 pub mod preprocess;
+pub mod run;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -65,7 +65,11 @@ pub fn ink_from_rgba(rgba: &[u8], width: usize, height: usize, background: Backg
         .map(|p| {
             let l = (0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])) / 255.0;
             // Fully transparent pixels carry no colour: they are background, whatever it is.
-            if p[3] == 0 { f32::NAN } else { l }
+            if p[3] == 0 {
+                f32::NAN
+            } else {
+                l
+            }
         })
         .collect();
     let mut border: Vec<f32> = (0..width)
@@ -81,7 +85,18 @@ pub fn ink_from_rgba(rgba: &[u8], width: usize, height: usize, background: Backg
         Background::Dark => false,
         Background::Light => true,
     };
-    let raw: Vec<f32> = lum.iter().map(|&l| if l.is_nan() { 0.0 } else if light { 1.0 - l } else { l }).collect();
+    let raw: Vec<f32> = lum
+        .iter()
+        .map(|&l| {
+            if l.is_nan() {
+                0.0
+            } else if light {
+                1.0 - l
+            } else {
+                l
+            }
+        })
+        .collect();
     let bg = if light { 1.0 - median } else { median };
     let top = raw.iter().fold(0.0f32, |m, &v| m.max(v));
     let range = top - bg;
@@ -92,7 +107,11 @@ pub fn ink_from_rgba(rgba: &[u8], width: usize, height: usize, background: Backg
         .iter()
         .map(|&v| {
             let s = ((v - bg) / range).clamp(0.0, 1.0);
-            if s < INK_THRESHOLD { 0.0 } else { s }
+            if s < INK_THRESHOLD {
+                0.0
+            } else {
+                s
+            }
         })
         .collect();
     Ok((ink, light))

@@ -5,6 +5,7 @@ use crate::data::{Dataset, InputTransform, INPUT_DIM};
 use crate::error::{LabError, Result};
 use crate::model::kernel::{self, Affine, FastSgd, StepFailure};
 use crate::model::softmax::{evaluate, pixels_to_inputs, Gradient, Metrics, SoftmaxRegression};
+use crate::run::{Clock, Done, UnitTimer};
 use ndarray::{s, Array1, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -51,21 +52,43 @@ impl Default for Hyperparameters {
 impl Hyperparameters {
     /// Validate raw numbers (as typed into the page) against a training set of `n_train` examples.
     pub fn from_numbers(learning_rate: f64, batch_size: f64, l2: f64, n_train: usize) -> Result<Self> {
-        if !(learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= MAX_LEARNING_RATE) {
-            return Err(LabError::InvalidLearningRate { got: learning_rate, max: MAX_LEARNING_RATE });
-        }
-        if !(batch_size.is_finite() && batch_size.fract() == 0.0 && batch_size >= 1.0 && batch_size <= n_train as f64) {
-            return Err(LabError::InvalidBatchSize { got: batch_size, max: n_train });
-        }
-        if !(l2.is_finite() && (0.0..=MAX_L2).contains(&l2)) {
-            return Err(LabError::InvalidL2 { got: l2, max: MAX_L2 });
-        }
-        Ok(Hyperparameters { learning_rate, batch_size: batch_size as usize, l2 })
+        Ok(Hyperparameters {
+            learning_rate: check_learning_rate(learning_rate)?,
+            batch_size: check_batch_size(batch_size, n_train)?,
+            l2: check_l2(l2)?,
+        })
     }
 
     /// Check an existing value (e.g. one read from a file).
     pub fn validate(&self, n_train: usize) -> Result<Self> {
         Self::from_numbers(self.learning_rate, self.batch_size as f64, self.l2, n_train)
+    }
+}
+
+/// A learning rate in (0, [`MAX_LEARNING_RATE`]].
+pub fn check_learning_rate(learning_rate: f64) -> Result<f64> {
+    if learning_rate.is_finite() && learning_rate > 0.0 && learning_rate <= MAX_LEARNING_RATE {
+        Ok(learning_rate)
+    } else {
+        Err(LabError::InvalidLearningRate { got: learning_rate, max: MAX_LEARNING_RATE })
+    }
+}
+
+/// A whole batch size from 1 to the training-set size `n_train`.
+pub fn check_batch_size(batch_size: f64, n_train: usize) -> Result<usize> {
+    if batch_size.is_finite() && batch_size.fract() == 0.0 && batch_size >= 1.0 && batch_size <= n_train as f64 {
+        Ok(batch_size as usize)
+    } else {
+        Err(LabError::InvalidBatchSize { got: batch_size, max: n_train })
+    }
+}
+
+/// An L2 strength α in [0, [`MAX_L2`]].
+pub fn check_l2(l2: f64) -> Result<f64> {
+    if l2.is_finite() && (0.0..=MAX_L2).contains(&l2) {
+        Ok(l2)
+    } else {
+        Err(LabError::InvalidL2 { got: l2, max: MAX_L2 })
     }
 }
 
@@ -78,9 +101,77 @@ pub fn seed_from_number(seed: f64) -> Result<u32> {
     }
 }
 
+/// What is wrong with each field of the form, independently (`None` = the value is fine): the
+/// page marks every wrong field at once rather than the first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldErrors {
+    pub learning_rate: Option<String>,
+    pub batch_size: Option<String>,
+    pub l2: Option<String>,
+    pub seed: Option<String>,
+}
+
+impl FieldErrors {
+    /// Check the four numbers of the form against a training set of `n_train` examples.
+    pub fn check(learning_rate: f64, batch_size: f64, l2: f64, seed: f64, n_train: usize) -> Self {
+        let reason = |r: Result<()>| r.err().map(|e| e.to_string());
+        FieldErrors {
+            learning_rate: reason(check_learning_rate(learning_rate).map(drop)),
+            batch_size: reason(check_batch_size(batch_size, n_train).map(drop)),
+            l2: reason(check_l2(l2).map(drop)),
+            seed: reason(seed_from_number(seed).map(drop)),
+        }
+    }
+
+    /// Whether every field is valid.
+    pub fn is_empty(&self) -> bool {
+        self.learning_rate.is_none() && self.batch_size.is_none() && self.l2.is_none() && self.seed.is_none()
+    }
+}
+
 /// The random stream of the shuffling for `seed` (separate from the weights' initialisation).
 fn shuffle_rng(seed: u32) -> rand_pcg::Pcg64Mcg {
     rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed_5eed_5eed)
+}
+
+/// When the test set is evaluated while training plays: at a multiple of `every_steps` once
+/// `min_gap_ms` have passed since the last evaluation (a full pass over 10 000 test images costs
+/// about as much as 100 steps), and in any case after `max_gap_ms` (slow steps: huge batches).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EvalCadence {
+    pub every_steps: u64,
+    pub min_gap_ms: f64,
+    pub max_gap_ms: f64,
+}
+
+/// The page's cadence.
+pub const PLAY_EVAL: EvalCadence = EvalCadence { every_steps: 100, min_gap_ms: 300.0, max_gap_ms: 3000.0 };
+
+impl EvalCadence {
+    /// Whether to evaluate after `step`, `since_ms` after the last evaluation.
+    pub fn due(&self, step: u64, since_ms: f64) -> bool {
+        (step % self.every_steps == 0 && since_ms >= self.min_gap_ms) || since_ms >= self.max_gap_ms
+    }
+
+    /// Steps from `step` to the next multiple of `every_steps` (1 to `every_steps`).
+    pub fn to_boundary(&self, step: u64) -> u64 {
+        self.every_steps - step % self.every_steps
+    }
+}
+
+/// What [`Trainer::resume`] brought back of a saved run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Resumed {
+    /// The run's seed (the model was reset with it).
+    pub seed: u32,
+    /// The hyperparameters now in force: the run's if `hyper_applied`, else the current ones.
+    pub hyperparameters: Hyperparameters,
+    /// Whether the run's hyperparameters fit this training set and were applied.
+    pub hyper_applied: bool,
+    /// Whether the run's step count and examples seen were restored (else counting from 0).
+    pub progress_restored: bool,
+    /// Whether the shuffling was replayed exactly (see [`Trainer::restore_progress`]).
+    pub exact: bool,
 }
 
 /// Where training stands.
@@ -124,7 +215,11 @@ impl Trainer {
     /// (`Arc`) so that the lessons' experiments can use them without a second copy.
     pub fn new(train: Arc<Dataset>, test: Arc<Dataset>, hyper: Hyperparameters, seed: u32) -> Result<Self> {
         if train.classes != test.classes {
-            return Err(LabError::ShapeMismatch { what: "classes of training vs test set".into(), expected: train.classes, actual: test.classes });
+            return Err(LabError::ShapeMismatch {
+                what: "classes of training vs test set".into(),
+                expected: train.classes,
+                actual: test.classes,
+            });
         }
         let hyper = hyper.validate(train.len())?;
         let transform = InputTransform::fit(&train);
@@ -272,7 +367,8 @@ impl Trainer {
             pixels_to_inputs(self.train.image(i), &self.lut, self.x.slice_mut(s![row..row + 1, ..]));
             self.labels.push(self.train.labels[i]);
         }
-        let loss = self.model.loss_and_grad(self.x.slice(s![..m, ..]), &self.labels, alpha, &mut self.z, &mut self.grad);
+        let loss =
+            self.model.loss_and_grad(self.x.slice(s![..m, ..]), &self.labels, alpha, &mut self.z, &mut self.grad);
         if !loss.is_finite() {
             return Err(StepFailure::Loss(f64::from(loss)));
         }
@@ -299,6 +395,30 @@ impl Trainer {
         r
     }
 
+    /// Train for `budget_ms` ([`UnitTimer::run`], `timer` holding the measured cost of a step),
+    /// appending each step's loss to `losses`, and stop early where `cadence` says the test set
+    /// is due for an evaluation (the last was at `last_eval_ms` on `clock`). Returns whether an
+    /// evaluation is due. A divergence ends the call with [`LabError::Diverged`]; the losses of
+    /// the steps before it are in `losses`.
+    pub fn play_for(
+        &mut self,
+        timer: &mut UnitTimer,
+        clock: &dyn Clock,
+        budget_ms: f64,
+        cadence: &EvalCadence,
+        last_eval_ms: f64,
+        losses: &mut Vec<f32>,
+    ) -> Result<bool> {
+        let mut due = false;
+        timer.run(clock, budget_ms, u64::MAX, |n| {
+            let n = n.min(cadence.to_boundary(self.progress.step));
+            self.steps(n as usize, losses)?;
+            due = cadence.due(self.progress.step, clock.now_ms() - last_eval_ms);
+            Ok(Done { units: n, stop: due })
+        })?;
+        Ok(due)
+    }
+
     /// Train until the current epoch ends; returns the mean minibatch loss over it.
     pub fn run_epoch(&mut self) -> Result<f64> {
         let target = self.progress.epoch + 1;
@@ -322,15 +442,23 @@ impl Trainer {
         match self.test.classes {
             10 => kernel::evaluate::<10>(&self.model, &self.test, self.affine),
             // Shapes are fixed at construction, so evaluation cannot fail here.
-            _ => evaluate(&self.model, &self.test, &self.transform, EVAL_CHUNK)
-                .unwrap_or(Metrics { loss: f64::NAN, accuracy: 0.0, count: 0, confusion: Vec::new() }),
+            _ => evaluate(&self.model, &self.test, &self.transform, EVAL_CHUNK).unwrap_or(Metrics {
+                loss: f64::NAN,
+                accuracy: 0.0,
+                count: 0,
+                confusion: Vec::new(),
+            }),
         }
     }
 
     /// Model inputs for a 28×28 image of intensities in [0, 1] (`pixel/255`).
     pub fn inputs_from_intensities(&self, intensities: &[f32]) -> Result<Array1<f32>> {
         if intensities.len() != INPUT_DIM {
-            return Err(LabError::ShapeMismatch { what: "image for prediction".into(), expected: INPUT_DIM, actual: intensities.len() });
+            return Err(LabError::ShapeMismatch {
+                what: "image for prediction".into(),
+                expected: INPUT_DIM,
+                actual: intensities.len(),
+            });
         }
         Ok(intensities.iter().map(|&p| self.transform.apply(f64::from(p.clamp(0.0, 1.0))) as f32).collect())
     }
@@ -346,18 +474,54 @@ impl Trainer {
     }
     /// Replace the model (weights import); shapes must match.
     pub fn set_model(&mut self, model: SoftmaxRegression<f32>) -> Result<()> {
-        if model.w.dim() != self.model.w.dim() || model.b.len() != self.model.b.len() {
-            return Err(LabError::ShapeMismatch { what: "imported weights".into(), expected: self.model.w.len(), actual: model.w.len() });
-        }
-        if !model.is_finite() {
-            return Err(LabError::Import("weights contain NaN or infinite values".into()));
-        }
+        self.check_model(&model)?;
         self.model = model;
         if let Some(fast) = &mut self.fast {
             fast.load(&self.model);
         }
         Ok(())
     }
+
+    /// Whether `model` fits this trainer (784 × c for its c classes) and is finite.
+    fn check_model(&self, model: &SoftmaxRegression<f32>) -> Result<()> {
+        if model.w.dim() != self.model.w.dim() || model.b.len() != self.model.b.len() {
+            return Err(LabError::ShapeMismatch {
+                what: "imported weights".into(),
+                expected: self.model.w.len(),
+                actual: model.w.len(),
+            });
+        }
+        if !model.is_finite() {
+            return Err(LabError::Import("weights contain NaN or infinite values".into()));
+        }
+        Ok(())
+    }
+
+    /// Continue a saved run: the model re-seeded with `seed` (so the shuffling is that run's),
+    /// given `model`, the run's hyperparameters and its step count and shuffling position
+    /// ([`Trainer::restore_progress`]). A model that does not fit is refused and nothing
+    /// changes. Hyperparameters or counters that cannot belong to this training set (a batch
+    /// larger than it, say) are not applied: the current hyperparameters stay, or the count
+    /// starts from 0, and [`Resumed`] says so.
+    pub fn resume(
+        &mut self,
+        model: SoftmaxRegression<f32>,
+        seed: u32,
+        hyper: Hyperparameters,
+        step: u64,
+        examples_seen: u64,
+    ) -> Result<Resumed> {
+        self.check_model(&model)?;
+        self.reset(seed);
+        self.set_model(model)?;
+        let hyper_applied = self.set_hyperparameters(hyper).is_ok();
+        let (progress_restored, exact) = match self.restore_progress(step, examples_seen) {
+            Ok(exact) => (true, exact),
+            Err(_) => (false, false),
+        };
+        Ok(Resumed { seed, hyperparameters: self.hyper, hyper_applied, progress_restored, exact })
+    }
+
     pub fn hyperparameters(&self) -> Hyperparameters {
         self.hyper
     }

@@ -25,7 +25,11 @@ mod cli {
     use std::time::Instant;
 
     #[derive(Parser)]
-    #[command(name = "softmax-lab", version, about = "Softmax regression on MNIST / Fashion-MNIST, the same core as the web lab")]
+    #[command(
+        name = "softmax-lab",
+        version,
+        about = "Softmax regression on MNIST / Fashion-MNIST, the same core as the web lab"
+    )]
     struct Cli {
         #[command(subcommand)]
         command: Command,
@@ -89,18 +93,26 @@ mod cli {
                 }
                 if let Some(path) = out {
                     let file = WeightsFile::from_trainer(&trainer, kind, last);
-                    std::fs::write(&path, file.to_json())
-                        .map_err(|e| softmax_lab::LabError::Io { path: path.display().to_string(), message: e.to_string() })?;
+                    std::fs::write(&path, file.to_json()).map_err(|e| softmax_lab::LabError::Io {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    })?;
                     eprintln!("wrote {}", path.display());
                 }
                 Ok(())
             }
             Command::Score { weights, data } => {
-                let io = |e: std::io::Error| softmax_lab::LabError::Io { path: weights.display().to_string(), message: e.to_string() };
+                let io = |e: std::io::Error| softmax_lab::LabError::Io {
+                    path: weights.display().to_string(),
+                    message: e.to_string(),
+                };
                 let file = WeightsFile::from_json(&std::fs::read_to_string(&weights).map_err(io)?)?;
                 let (_, test_set) = files::load(&files::data_dir(data.as_deref()), file.dataset)?;
                 let m = softmax_lab::model::evaluate(&file.model()?, &test_set, &file.transform(), train::EVAL_CHUNK)?;
-                println!("{}", serde_json::json!({"test_loss": m.loss, "test_accuracy": m.accuracy, "examples": m.count}));
+                println!(
+                    "{}",
+                    serde_json::json!({"test_loss": m.loss, "test_accuracy": m.accuracy, "examples": m.count})
+                );
                 Ok(())
             }
         }

@@ -45,7 +45,16 @@ impl DatasetKind {
         match self {
             DatasetKind::Mnist => (0..10).map(|d| d.to_string()).collect(),
             DatasetKind::Fashion => [
-                "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+                "T-shirt/top",
+                "Trouser",
+                "Pullover",
+                "Dress",
+                "Coat",
+                "Sandal",
+                "Shirt",
+                "Sneaker",
+                "Bag",
+                "Ankle boot",
             ]
             .iter()
             .map(|s| s.to_string())

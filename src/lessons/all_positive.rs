@@ -14,7 +14,9 @@
 use crate::data::{Dataset, INPUT_DIM};
 use crate::error::Result;
 use crate::lessons::binary::{BinaryLearner, BinaryStep, BinarySummary, Lockstep, RunSettings};
-use crate::lessons::common::{check_class, check_count, digit_pair, invalid, real, relabel, sample_indices, transform_and_lut, Lesson};
+use crate::lessons::common::{
+    check_class, check_count, digit_pair, invalid, real, relabel, sample_indices, transform_and_lut, Lesson,
+};
 use crate::model::logistic::{BinaryLoss, LogisticRegression, Penalty};
 use crate::model::softmax::Real;
 use serde::{Deserialize, Serialize};
@@ -93,10 +95,18 @@ impl<F: Real> Lesson for AllPositive<F> {
             return Err(invalid("the two digits", format!("{} and {}", c.digit, c.negative), "two different digits"));
         }
         check_count("training-set size", c.train_size, 1, MAX_TRAIN_SIZE)?;
-        let settings = RunSettings { learning_rate: c.learning_rate, batch_size: c.train_size, seed: c.seed, eval_every: c.eval_every };
+        let settings = RunSettings {
+            learning_rate: c.learning_rate,
+            batch_size: c.train_size,
+            seed: c.seed,
+            eval_every: c.eval_every,
+        };
         settings.check(c.alpha, c.train_size)?;
         let of_digit: Vec<usize> = (0..train.len()).filter(|&i| usize::from(train.labels[i]) == c.digit).collect();
-        let picked: Vec<usize> = sample_indices(of_digit.len(), c.train_size, u64::from(c.seed), "training-set size")?.into_iter().map(|i| of_digit[i]).collect();
+        let picked: Vec<usize> = sample_indices(of_digit.len(), c.train_size, u64::from(c.seed), "training-set size")?
+            .into_iter()
+            .map(|i| of_digit[i])
+            .collect();
         let positives = relabel(&train, &picked, |_| 1, "all-positive training set")?;
         let test_pair = digit_pair(&test, c.digit, c.negative, "test examples of the two digits")?;
         let (_, lut) = transform_and_lut(&positives);

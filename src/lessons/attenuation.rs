@@ -74,10 +74,18 @@ pub struct AttenuationConfig {
     pub eval_every: usize,
 }
 
-/// The defaults are the settings of the native test (`tests/lessons_attenuation.rs`).
+/// The defaults are the settings of the native test (`tests/it/lessons_attenuation.rs`).
 impl Default for AttenuationConfig {
     fn default() -> Self {
-        AttenuationConfig { positive: 1, negative: 7, badness: 8.0, learning_rate: 0.1, batch_size: 100, seed: 541, eval_every: 1 }
+        AttenuationConfig {
+            positive: 1,
+            negative: 7,
+            badness: 8.0,
+            learning_rate: 0.1,
+            batch_size: 100,
+            seed: 541,
+            eval_every: 1,
+        }
     }
 }
 
@@ -108,10 +116,17 @@ impl<F: Real> Lesson for Attenuation<F> {
     type Summary = AttenuationSummary;
 
     fn new(train: Arc<Dataset>, test: Arc<Dataset>, c: AttenuationConfig) -> Result<Self> {
-        let settings = RunSettings { learning_rate: c.learning_rate, batch_size: c.batch_size, seed: c.seed, eval_every: c.eval_every };
+        let settings = RunSettings {
+            learning_rate: c.learning_rate,
+            batch_size: c.batch_size,
+            seed: c.seed,
+            eval_every: c.eval_every,
+        };
         let run = pair_lockstep((&train, &test), (c.positive, c.negative), settings, |train, lut| {
             let init = bad_init(train, lut, c.badness)?;
-            Ok([BinaryLoss::Mse, BinaryLoss::LogLoss].map(|loss| BinaryLearner::new(init.clone(), loss, Penalty::none())).into())
+            Ok([BinaryLoss::Mse, BinaryLoss::LogLoss]
+                .map(|loss| BinaryLearner::new(init.clone(), loss, Penalty::none()))
+                .into())
         })?;
         Ok(Attenuation { run })
     }
@@ -119,7 +134,8 @@ impl<F: Real> Lesson for Attenuation<F> {
     fn step(&mut self, n: usize) -> Result<Vec<AttenuationRecord>> {
         (0..n)
             .map(|_| {
-                let [mse, log_loss]: [BinaryStep; 2] = self.run.step_once()?.try_into().map_err(|_| LabError::Invalid("two models expected".into()))?;
+                let [mse, log_loss]: [BinaryStep; 2] =
+                    self.run.step_once()?.try_into().map_err(|_| LabError::Invalid("two models expected".into()))?;
                 Ok(AttenuationRecord { mse, log_loss })
             })
             .collect()

@@ -77,7 +77,8 @@ impl<F: Real> BinaryLearner<F> {
         if self.z.len() < batch.labels().len() {
             self.z = Array1::zeros(batch.labels().len());
         }
-        let loss = self.model.loss_and_grad(batch.x(), batch.labels(), self.loss, self.penalty, &mut self.z, &mut self.grad);
+        let loss =
+            self.model.loss_and_grad(batch.x(), batch.labels(), self.loss, self.penalty, &mut self.z, &mut self.grad);
         (loss, self.grad.norm())
     }
 
@@ -135,7 +136,13 @@ pub struct Lockstep<F> {
 impl<F: Real> Lockstep<F> {
     /// `learners` trained on `train` (labels 0/1, inputs through `lut`) and evaluated on `heldout`.
     /// The settings must have been checked ([`RunSettings::check`]).
-    pub fn new(train: Arc<Dataset>, heldout: Arc<Dataset>, lut: [F; 256], s: RunSettings, learners: Vec<BinaryLearner<F>>) -> Self {
+    pub fn new(
+        train: Arc<Dataset>,
+        heldout: Arc<Dataset>,
+        lut: [F; 256],
+        s: RunSettings,
+        learners: Vec<BinaryLearner<F>>,
+    ) -> Self {
         Lockstep {
             stream: Minibatches::new(train, lut, s.batch_size, u64::from(s.seed)),
             heldout,

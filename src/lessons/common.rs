@@ -5,6 +5,7 @@
 use crate::data::{Dataset, InputTransform, INPUT_DIM};
 use crate::error::{LabError, Result};
 use crate::model::softmax::{pixels_to_inputs, Real};
+use crate::run::{Clock, Done, RunReport, UnitTimer};
 use crate::train::Hyperparameters;
 use ndarray::{s, Array2, ArrayView2};
 use rand::seq::SliceRandom;
@@ -31,6 +32,29 @@ pub trait Lesson: Sized {
     fn step(&mut self, n: usize) -> Result<Vec<Self::Record>>;
     /// The current summary (may evaluate on held-out data).
     fn summary(&self) -> Self::Summary;
+    /// Whether there is no work left (experiments with an end, such as a grid search).
+    fn finished(&self) -> bool {
+        false
+    }
+
+    /// Advance by whole units until `budget_ms` is spent or `max_units` are done
+    /// ([`UnitTimer::run`]), or the experiment finishes; returns the records of the work done.
+    fn run_for(
+        &mut self,
+        timer: &mut UnitTimer,
+        clock: &dyn Clock,
+        budget_ms: f64,
+        max_units: u64,
+    ) -> Result<(Vec<Self::Record>, RunReport)> {
+        let mut records = Vec::new();
+        let report = timer.run(clock, budget_ms, max_units, |n| {
+            let got = self.step(usize::try_from(n).unwrap_or(usize::MAX))?;
+            let stop = got.is_empty() && self.finished();
+            records.extend(got);
+            Ok(Done { units: n, stop })
+        })?;
+        Ok((records, report))
+    }
 }
 
 /// Examples per chunk when a pass goes over a whole data set.
@@ -212,7 +236,8 @@ pub fn digit_pair(data: &Dataset, positive: usize, negative: usize, what: &str) 
     if positive == negative {
         return Err(invalid("the two classes", format!("{positive} and {negative}"), "two different classes"));
     }
-    let keep: Vec<usize> = (0..data.len()).filter(|&i| [positive, negative].contains(&usize::from(data.labels[i]))).collect();
+    let keep: Vec<usize> =
+        (0..data.len()).filter(|&i| [positive, negative].contains(&usize::from(data.labels[i]))).collect();
     relabel(data, &keep, |label| u8::from(usize::from(label) == positive), what)
 }
 
@@ -235,7 +260,12 @@ pub fn sample_indices(n: usize, count: usize, seed: u64, what: &str) -> Result<V
 
 /// A training subset and a disjoint validation subset of `data` (seeded), both with the
 /// original labels: the validation set is held out of the *training* data, never the test set.
-pub fn train_validation_split(data: &Dataset, train: usize, validation: usize, seed: u64) -> Result<(Dataset, Dataset)> {
+pub fn train_validation_split(
+    data: &Dataset,
+    train: usize,
+    validation: usize,
+    seed: u64,
+) -> Result<(Dataset, Dataset)> {
     let total = train.saturating_add(validation);
     if train == 0 || validation == 0 || total > data.len() {
         return Err(invalid(

@@ -93,7 +93,9 @@ impl<F: Real> L2Lesson<F> {
     }
 
     fn eval(&self, net: &SoftmaxLearner<F>, data: &Dataset) -> Eval {
-        evaluate(net.model(), data, &self.transform, CHUNK).map(|m| Eval { loss: m.loss, accuracy: m.accuracy }).unwrap_or(Eval { loss: f64::NAN, accuracy: 0.0 })
+        evaluate(net.model(), data, &self.transform, CHUNK)
+            .map(|m| Eval { loss: m.loss, accuracy: m.accuracy })
+            .unwrap_or(Eval { loss: f64::NAN, accuracy: 0.0 })
     }
 
     fn side(&self, net: &SoftmaxLearner<F>, with_test: bool) -> L2Side {
@@ -129,7 +131,12 @@ impl<F: Real> L2Lesson<F> {
         }
         let epoch = self.stream.epochs();
         let with_test = epoch.is_multiple_of(self.eval_every);
-        Ok(L2Record { epoch, step: self.step, n1: self.side(&self.nets[0], with_test), n2: self.side(&self.nets[1], with_test) })
+        Ok(L2Record {
+            epoch,
+            step: self.step,
+            n1: self.side(&self.nets[0], with_test),
+            n2: self.side(&self.nets[1], with_test),
+        })
     }
 }
 
@@ -143,9 +150,16 @@ impl<F: Real> Lesson for L2Lesson<F> {
         check_sgd(c.learning_rate, c.batch_size, c.alpha, c.train_size)?;
         check_count("evaluation interval (epochs)", c.eval_every, 1, MAX_EVAL_EVERY)?;
         if train.classes != test.classes {
-            return Err(LabError::ShapeMismatch { what: "classes of training vs test set".into(), expected: train.classes, actual: test.classes });
+            return Err(LabError::ShapeMismatch {
+                what: "classes of training vs test set".into(),
+                expected: train.classes,
+                actual: test.classes,
+            });
         }
-        let subset = train.subset(&sample_indices(train.len(), c.train_size, u64::from(c.seed), "training-subset size")?, "training subset")?;
+        let subset = train.subset(
+            &sample_indices(train.len(), c.train_size, u64::from(c.seed), "training-subset size")?,
+            "training subset",
+        )?;
         let transform = InputTransform::fit(&subset);
         let init = SoftmaxRegression::init(INPUT_DIM, train.classes, u64::from(c.seed));
         Ok(L2Lesson {
@@ -166,6 +180,11 @@ impl<F: Real> Lesson for L2Lesson<F> {
 
     /// Both networks now, including the test set.
     fn summary(&self) -> L2Record {
-        L2Record { epoch: self.stream.epochs(), step: self.step, n1: self.side(&self.nets[0], true), n2: self.side(&self.nets[1], true) }
+        L2Record {
+            epoch: self.stream.epochs(),
+            step: self.step,
+            n1: self.side(&self.nets[0], true),
+            n2: self.side(&self.nets[1], true),
+        }
     }
 }

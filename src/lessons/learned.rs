@@ -13,9 +13,17 @@ use std::cmp::Ordering;
 
 /// Row `r` is `w⁽ᵏ⁾ ⊙ x` for `k = classes[r]`: pixel `j` of the map is how much that pixel adds
 /// to the score `z_k` (the row sums to `z_k − b_k`).
-pub fn contribution_maps<F: Real>(model: &SoftmaxRegression<F>, x: ArrayView1<F>, classes: &[usize]) -> Result<Array2<F>> {
+pub fn contribution_maps<F: Real>(
+    model: &SoftmaxRegression<F>,
+    x: ArrayView1<F>,
+    classes: &[usize],
+) -> Result<Array2<F>> {
     if x.len() != model.inputs() {
-        return Err(LabError::ShapeMismatch { what: "input for the contribution maps".into(), expected: model.inputs(), actual: x.len() });
+        return Err(LabError::ShapeMismatch {
+            what: "input for the contribution maps".into(),
+            expected: model.inputs(),
+            actual: x.len(),
+        });
     }
     let mut maps = Array2::zeros((classes.len(), model.inputs()));
     for (mut row, &k) in maps.rows_mut().into_iter().zip(classes) {
@@ -28,7 +36,11 @@ pub fn contribution_maps<F: Real>(model: &SoftmaxRegression<F>, x: ArrayView1<F>
 /// The `k` most probable classes, most probable first (ties: lower class first; NaN last).
 pub fn top_classes<F: Real>(probabilities: &[F], k: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..probabilities.len()).collect();
-    order.sort_by(|&a, &b| probabilities[b].partial_cmp(&probabilities[a]).unwrap_or_else(|| probabilities[a].is_nan().cmp(&probabilities[b].is_nan())));
+    order.sort_by(|&a, &b| {
+        probabilities[b]
+            .partial_cmp(&probabilities[a])
+            .unwrap_or_else(|| probabilities[a].is_nan().cmp(&probabilities[b].is_nan()))
+    });
     order.truncate(k);
     order
 }
@@ -66,7 +78,11 @@ pub fn confusion_cell<F: Real>(
 ) -> Result<ConfusionCell> {
     let c = model.classes();
     if data.classes != c {
-        return Err(LabError::ShapeMismatch { what: "classes of the data set vs the model".into(), expected: c, actual: data.classes });
+        return Err(LabError::ShapeMismatch {
+            what: "classes of the data set vs the model".into(),
+            expected: c,
+            actual: data.classes,
+        });
     }
     check_class("the true class", true_class, c)?;
     check_class("the predicted class", predicted_class, c)?;
@@ -85,7 +101,9 @@ pub fn confusion_cell<F: Real>(
     });
     let count = items.len();
     let confidence = |item: &GalleryItem| item.probabilities[predicted_class];
-    items.sort_by(|a, b| confidence(b).partial_cmp(&confidence(a)).unwrap_or(Ordering::Equal).then(a.index.cmp(&b.index)));
+    items.sort_by(|a, b| {
+        confidence(b).partial_cmp(&confidence(a)).unwrap_or(Ordering::Equal).then(a.index.cmp(&b.index))
+    });
     items.truncate(limit);
     Ok(ConfusionCell { true_class, predicted_class, count, items })
 }

@@ -54,7 +54,12 @@ pub fn loss_curves(points: usize) -> Result<LossCurves> {
 /// A digit-pair task: training and held-out (test) examples of the two digits, labelled
 /// `y = 1` for `positive` and `y = 0` for `negative`, and the input transform fitted on its
 /// training part.
-pub fn pair_task<F: Real>(train: &Dataset, test: &Dataset, positive: usize, negative: usize) -> Result<(Arc<Dataset>, Arc<Dataset>, [F; 256])> {
+pub fn pair_task<F: Real>(
+    train: &Dataset,
+    test: &Dataset,
+    positive: usize,
+    negative: usize,
+) -> Result<(Arc<Dataset>, Arc<Dataset>, [F; 256])> {
     let pair_train = digit_pair(train, positive, negative, "training examples of the two digits")?;
     let pair_test = digit_pair(test, positive, negative, "test examples of the two digits")?;
     let (_, lut) = transform_and_lut(&pair_train);
@@ -94,7 +99,15 @@ pub struct LogisticConfig {
 
 impl Default for LogisticConfig {
     fn default() -> Self {
-        LogisticConfig { positive: 3, negative: 5, loss: BinaryLoss::LogLoss, learning_rate: 0.1, batch_size: 100, seed: 541, eval_every: 10 }
+        LogisticConfig {
+            positive: 3,
+            negative: 5,
+            loss: BinaryLoss::LogLoss,
+            learning_rate: 0.1,
+            batch_size: 100,
+            seed: 541,
+            eval_every: 10,
+        }
     }
 }
 
@@ -117,9 +130,16 @@ impl<F: Real> Lesson for LogisticLesson<F> {
     type Summary = BinarySummary;
 
     fn new(train: Arc<Dataset>, test: Arc<Dataset>, c: LogisticConfig) -> Result<Self> {
-        let settings = RunSettings { learning_rate: c.learning_rate, batch_size: c.batch_size, seed: c.seed, eval_every: c.eval_every };
+        let settings = RunSettings {
+            learning_rate: c.learning_rate,
+            batch_size: c.batch_size,
+            seed: c.seed,
+            eval_every: c.eval_every,
+        };
         let init = LogisticRegression::init(INPUT_DIM, u64::from(c.seed));
-        let run = pair_lockstep((&train, &test), (c.positive, c.negative), settings, |_, _| Ok(vec![BinaryLearner::new(init, c.loss, Penalty::none())]))?;
+        let run = pair_lockstep((&train, &test), (c.positive, c.negative), settings, |_, _| {
+            Ok(vec![BinaryLearner::new(init, c.loss, Penalty::none())])
+        })?;
         Ok(LogisticLesson { run })
     }
 

@@ -23,7 +23,10 @@
 
 use crate::data::{Dataset, InputTransform, INPUT_DIM};
 use crate::error::{LabError, Result};
-use crate::lessons::common::{check_count, check_range, check_sgd, f64_of, for_each_chunk, real, train_validation_split, Lesson, Minibatches, CHUNK, MIN_LEARNING_RATE};
+use crate::lessons::common::{
+    check_count, check_range, check_sgd, f64_of, for_each_chunk, real, train_validation_split, Lesson, Minibatches,
+    CHUNK, MIN_LEARNING_RATE,
+};
 use crate::lessons::sgd::{dot, softmax_hvp, SoftmaxLearner};
 use crate::model::softmax::{evaluate, Gradient, Real, SoftmaxRegression};
 use crate::train::MAX_LEARNING_RATE;
@@ -116,7 +119,9 @@ impl<F: Real> LrProblem<F> {
 
     /// Mean cross-entropy and accuracy of `model` on the validation split.
     pub fn validation(&self, model: &SoftmaxRegression<F>) -> (f64, f64) {
-        evaluate(model, &self.validation, &self.transform, CHUNK).map(|m| (m.loss, m.accuracy)).unwrap_or((f64::NAN, 0.0))
+        evaluate(model, &self.validation, &self.transform, CHUNK)
+            .map(|m| (m.loss, m.accuracy))
+            .unwrap_or((f64::NAN, 0.0))
     }
 
     /// `F` at `model` and its gradient `∇F` (mean cross-entropy over the validation split).
@@ -170,7 +175,12 @@ enum Mode<F> {
 impl<F: Real> Mode<F> {
     fn tangent(problem: &LrProblem<F>) -> Self {
         let (d, c) = (problem.init.inputs(), problem.init.classes());
-        Mode::Tangent { u: Gradient::zeros(d, c), hu: Gradient::zeros(d, c), p: Array2::zeros((0, c)), dz: Array2::zeros((0, c)) }
+        Mode::Tangent {
+            u: Gradient::zeros(d, c),
+            hu: Gradient::zeros(d, c),
+            p: Array2::zeros((0, c)),
+            dz: Array2::zeros((0, c)),
+        }
     }
 }
 
@@ -330,7 +340,9 @@ pub fn log_grid(min: f64, max: f64, points: usize) -> Result<Vec<f64>> {
         return Err(LabError::Invalid(format!("the smallest ε ({min}) must be below the largest ({max})")));
     }
     let (a, b) = (min.ln(), max.ln());
-    Ok((0..points).map(|i| if i + 1 == points { max } else { (a + (b - a) * i as f64 / (points - 1) as f64).exp() }).collect())
+    Ok((0..points)
+        .map(|i| if i + 1 == points { max } else { (a + (b - a) * i as f64 / (points - 1) as f64).exp() })
+        .collect())
 }
 
 impl<F: Real> GridSearch<F> {
@@ -344,13 +356,23 @@ impl<F: Real> GridSearch<F> {
             }
             _ => (None, None),
         };
-        self.results.push(GridRecord { epsilon: eps, validation_loss: loss, validation_accuracy: acc, last_train_loss: self.last_loss.filter(|_| !diverged), cost: self.cost });
+        self.results.push(GridRecord {
+            epsilon: eps,
+            validation_loss: loss,
+            validation_accuracy: acc,
+            last_train_loss: self.last_loss.filter(|_| !diverged),
+            cost: self.cost,
+        });
         self.run = None;
         self.last_loss = None;
     }
 
     pub fn best(&self) -> Option<GridRecord> {
-        self.results.iter().filter(|r| r.validation_loss.is_some_and(f64::is_finite)).min_by(|a, b| a.validation_loss.partial_cmp(&b.validation_loss).unwrap_or(std::cmp::Ordering::Equal)).copied()
+        self.results
+            .iter()
+            .filter(|r| r.validation_loss.is_some_and(f64::is_finite))
+            .min_by(|a, b| a.validation_loss.partial_cmp(&b.validation_loss).unwrap_or(std::cmp::Ordering::Equal))
+            .copied()
     }
 }
 
@@ -386,8 +408,17 @@ impl<F: Real> Lesson for GridSearch<F> {
         Ok(self.results[before..].to_vec())
     }
 
+    fn finished(&self) -> bool {
+        self.results.len() == self.grid.len()
+    }
+
     fn summary(&self) -> GridSummary {
-        GridSummary { done: self.results.len() == self.grid.len(), results: self.results.clone(), best: self.best(), cost: self.cost }
+        GridSummary {
+            done: self.results.len() == self.grid.len(),
+            results: self.results.clone(),
+            best: self.best(),
+            cost: self.cost,
+        }
     }
 }
 
@@ -458,10 +489,16 @@ pub struct Hypergradient<F> {
 impl<F: Real> Hypergradient<F> {
     /// End the current run: record it, choose the next ε, start the next run.
     fn finish_run(&mut self, diverged: bool) -> HypergradientRecord {
-        let result = if diverged { None } else { self.run.finish_tangent(&self.problem).ok().filter(|(l, d)| l.is_finite() && d.is_finite()) };
+        let result = if diverged {
+            None
+        } else {
+            self.run.finish_tangent(&self.problem).ok().filter(|(l, d)| l.is_finite() && d.is_finite())
+        };
         self.cost.validation_passes += u64::from(!diverged);
         let next = match result {
-            Some((_, d)) => self.eps * (-(self.hyper_lr * self.eps * d).clamp(-self.max_log_step, self.max_log_step)).exp(),
+            Some((_, d)) => {
+                self.eps * (-(self.hyper_lr * self.eps * d).clamp(-self.max_log_step, self.max_log_step)).exp()
+            }
             None => self.eps * (-self.max_log_step).exp(),
         };
         let record = HypergradientRecord {
@@ -491,7 +528,15 @@ impl<F: Real> Lesson for Hypergradient<F> {
         check_range("the largest log-ε step", c.max_log_step, 1e-3, MAX_LOG_STEP)?;
         let problem = LrProblem::new(&train, &c.setup)?;
         let run = Run::new(&problem, real(c.epsilon0), Mode::tangent(&problem));
-        Ok(Hypergradient { problem, eps: c.epsilon0, hyper_lr: c.hyper_lr, max_log_step: c.max_log_step, run, history: Vec::new(), cost: Cost::default() })
+        Ok(Hypergradient {
+            problem,
+            eps: c.epsilon0,
+            hyper_lr: c.hyper_lr,
+            max_log_step: c.max_log_step,
+            run,
+            history: Vec::new(),
+            cost: Cost::default(),
+        })
     }
 
     /// Up to `n` SGD steps (each with its tangent step); returns the hyper-iterations finished.
@@ -509,7 +554,12 @@ impl<F: Real> Lesson for Hypergradient<F> {
     }
 
     fn summary(&self) -> HypergradientSummary {
-        let best = self.history.iter().filter(|r| r.validation_loss.is_some()).min_by(|a, b| a.validation_loss.partial_cmp(&b.validation_loss).unwrap_or(std::cmp::Ordering::Equal)).copied();
+        let best = self
+            .history
+            .iter()
+            .filter(|r| r.validation_loss.is_some())
+            .min_by(|a, b| a.validation_loss.partial_cmp(&b.validation_loss).unwrap_or(std::cmp::Ordering::Equal))
+            .copied();
         HypergradientSummary { epsilon: self.eps, iterations: self.history.len() as u64, best, cost: self.cost }
     }
 }
@@ -594,6 +644,10 @@ impl<F: Real> Lesson for OnlineHypergradient<F> {
             }
         }
         Ok(out)
+    }
+
+    fn finished(&self) -> bool {
+        self.run.done(&self.problem)
     }
 
     fn summary(&self) -> OnlineSummary {

@@ -101,7 +101,14 @@ impl<F: Real> SoftmaxLearner<F> {
 /// `H u = (Xᵀ dŶ / n + 2α U_W,  Σᵢ dŶᵢ / n)`.
 ///
 /// `x` is the batch (`n × d`), `p` its probabilities `Ŷ` (`n × c`); `dz` is scratch.
-pub fn softmax_hvp<F: Real>(x: ArrayView2<F>, p: ArrayView2<F>, u: &Gradient<F>, alpha: F, dz: &mut Array2<F>, out: &mut Gradient<F>) {
+pub fn softmax_hvp<F: Real>(
+    x: ArrayView2<F>,
+    p: ArrayView2<F>,
+    u: &Gradient<F>,
+    alpha: F,
+    dz: &mut Array2<F>,
+    out: &mut Gradient<F>,
+) {
     let n = x.nrows();
     if dz.dim() != p.dim() {
         *dz = Array2::zeros(p.dim());

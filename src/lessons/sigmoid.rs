@@ -49,7 +49,11 @@ pub fn sigmoid_at(z: f64) -> SigmoidPoint {
 pub fn grid(min: f64, max: f64, points: usize) -> Result<Vec<f64>> {
     check_count("number of points", points, 2, MAX_POINTS)?;
     if !(min.is_finite() && max.is_finite() && min < max && min >= -MAX_ABS_Z && max <= MAX_ABS_Z) {
-        return Err(invalid("the z range", format!("[{min}, {max}]"), &format!("an interval with −{MAX_ABS_Z} ≤ min < max ≤ {MAX_ABS_Z}")));
+        return Err(invalid(
+            "the z range",
+            format!("[{min}, {max}]"),
+            &format!("an interval with −{MAX_ABS_Z} ≤ min < max ≤ {MAX_ABS_Z}"),
+        ));
     }
     let step = (max - min) / (points - 1) as f64;
     Ok((0..points).map(|i| if i + 1 == points { max } else { min + step * i as f64 }).collect())

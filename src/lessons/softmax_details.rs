@@ -9,8 +9,8 @@ use crate::data::{Dataset, INPUT_DIM};
 use crate::error::{LabError, Result};
 use crate::lessons::common::{check_class, check_count, check_sgd, f64_of, for_each_chunk, real, Lesson, Minibatches};
 use crate::lessons::logistic::pair_task;
-use crate::model::logistic::{sigmoid, BinaryLoss, LogisticRegression};
 use crate::lessons::sgd::SoftmaxLearner;
+use crate::model::logistic::{sigmoid, BinaryLoss, LogisticRegression};
 use crate::model::softmax::{argmax, softmax_cross_entropy_inplace, Real, SoftmaxRegression};
 use ndarray::{Array1, Array2, ArrayView1, Axis};
 use serde::{Deserialize, Serialize};
@@ -54,9 +54,17 @@ pub fn one_hot_rows(labels: &[u8], classes: usize) -> Result<Vec<f64>> {
 
 /// The numbers of `model`'s prediction for the input `x` (already transformed), with the
 /// cross-entropy for `true_class`. The computation is done in `f64`.
-pub fn softmax_details<F: Real>(model: &SoftmaxRegression<F>, x: ArrayView1<F>, true_class: usize) -> Result<SoftmaxDetails> {
+pub fn softmax_details<F: Real>(
+    model: &SoftmaxRegression<F>,
+    x: ArrayView1<F>,
+    true_class: usize,
+) -> Result<SoftmaxDetails> {
     if x.len() != model.inputs() {
-        return Err(LabError::ShapeMismatch { what: "input for the softmax details".into(), expected: model.inputs(), actual: x.len() });
+        return Err(LabError::ShapeMismatch {
+            what: "input for the softmax details".into(),
+            expected: model.inputs(),
+            actual: x.len(),
+        });
     }
     let c = model.classes();
     let one_hot = one_hot(true_class, c)?;
@@ -114,9 +122,21 @@ pub struct TwoClassComparison {
 
 /// Compare a two-class softmax model with its logistic equivalent on `data` (labels 0/1),
 /// keeping the first `keep` examples for display.
-pub fn compare_two_class<F: Real>(model: &SoftmaxRegression<F>, data: &Dataset, lut: &[F; 256], keep: usize) -> Result<TwoClassComparison> {
+pub fn compare_two_class<F: Real>(
+    model: &SoftmaxRegression<F>,
+    data: &Dataset,
+    lut: &[F; 256],
+    keep: usize,
+) -> Result<TwoClassComparison> {
     let logistic = LogisticRegression::from_softmax2(model)?;
-    let mut out = TwoClassComparison { count: data.len(), max_probability_difference: 0.0, mean_cross_entropy: 0.0, mean_log_loss: 0.0, prediction_disagreements: 0, examples: Vec::new() };
+    let mut out = TwoClassComparison {
+        count: data.len(),
+        max_probability_difference: 0.0,
+        mean_cross_entropy: 0.0,
+        mean_log_loss: 0.0,
+        prediction_disagreements: 0,
+        examples: Vec::new(),
+    };
     for_each_chunk(data, lut, |start, x, labels| {
         let mut z = Array2::zeros((labels.len(), 2));
         model.logits_into(x, z.view_mut());
@@ -132,7 +152,14 @@ pub fn compare_two_class<F: Real>(model: &SoftmaxRegression<F>, data: &Dataset, 
             out.mean_log_loss += log_loss;
             out.prediction_disagreements += usize::from((softmax_p1 > 0.5) != (logistic_p1 > 0.5));
             if out.examples.len() < keep {
-                out.examples.push(TwoClassExample { index: start + i, label, softmax_p1, logistic_p1, cross_entropy: ce, log_loss });
+                out.examples.push(TwoClassExample {
+                    index: start + i,
+                    label,
+                    softmax_p1,
+                    logistic_p1,
+                    cross_entropy: ce,
+                    log_loss,
+                });
             }
         }
     });

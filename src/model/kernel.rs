@@ -100,7 +100,14 @@ struct Workspace<const L: usize> {
 
 impl<const L: usize> Workspace<L> {
     fn new() -> Self {
-        Workspace { idx: Vec::new(), px: Vec::new(), starts: Vec::new(), delta: Vec::new(), psum: Vec::new(), dense: Vec::new() }
+        Workspace {
+            idx: Vec::new(),
+            px: Vec::new(),
+            starts: Vec::new(),
+            delta: Vec::new(),
+            psum: Vec::new(),
+            dense: Vec::new(),
+        }
     }
 }
 

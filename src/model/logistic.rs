@@ -241,7 +241,11 @@ impl<F: Real> LogisticRegression<F> {
     /// so `w = w⁽¹⁾ − w⁽⁰⁾` and `b = b₁ − b₀` (lecture: cross-entropy subsumes log-loss at c = 2).
     pub fn from_softmax2(model: &SoftmaxRegression<F>) -> Result<Self> {
         if model.classes() != 2 {
-            return Err(LabError::ShapeMismatch { what: "classes of a softmax model to turn into logistic regression".into(), expected: 2, actual: model.classes() });
+            return Err(LabError::ShapeMismatch {
+                what: "classes of a softmax model to turn into logistic regression".into(),
+                expected: 2,
+                actual: model.classes(),
+            });
         }
         let w = &model.w.column(1) - &model.w.column(0);
         Ok(LogisticRegression { w, b: model.b[1] - model.b[0] })

@@ -19,7 +19,18 @@ use serde::Serialize;
 
 /// The float types the model runs in (`f32` for training, `f64` for checks).
 pub trait Real:
-    Float + FromPrimitive + LinalgScalar + ScalarOperand + std::ops::AddAssign + std::ops::SubAssign + std::ops::MulAssign + std::ops::DivAssign + std::fmt::Debug + Send + Sync + 'static
+    Float
+    + FromPrimitive
+    + LinalgScalar
+    + ScalarOperand
+    + std::ops::AddAssign
+    + std::ops::SubAssign
+    + std::ops::MulAssign
+    + std::ops::DivAssign
+    + std::fmt::Debug
+    + Send
+    + Sync
+    + 'static
 {
 }
 impl Real for f32 {}
@@ -207,10 +218,19 @@ pub fn pixels_to_inputs<F: Real>(pixels: &[u8], lut: &[F; 256], mut out: ArrayVi
 }
 
 /// Evaluate `model` on every example of `data` (in chunks of `chunk` examples).
-pub fn evaluate<F: Real>(model: &SoftmaxRegression<F>, data: &Dataset, transform: &InputTransform, chunk: usize) -> Result<Metrics> {
+pub fn evaluate<F: Real>(
+    model: &SoftmaxRegression<F>,
+    data: &Dataset,
+    transform: &InputTransform,
+    chunk: usize,
+) -> Result<Metrics> {
     let (d, c) = (model.inputs(), model.classes());
     if data.classes != c {
-        return Err(LabError::ShapeMismatch { what: "classes of the data set vs the model".into(), expected: c, actual: data.classes });
+        return Err(LabError::ShapeMismatch {
+            what: "classes of the data set vs the model".into(),
+            expected: c,
+            actual: data.classes,
+        });
     }
     let lut = transform.lut::<F>();
     let chunk = chunk.max(1);

@@ -161,9 +161,17 @@ pub fn top_classes_js(probabilities: &[f32], k: usize) -> Vec<u32> {
 /// §5: the test images in one confusion-matrix cell of the main model
 /// (`{true_class, predicted_class, count, items: [{index, probabilities}]}`, most confident first).
 #[wasm_bindgen(js_name = confusionCell)]
-pub fn confusion_cell_js(lab: &Lab, true_class: usize, predicted_class: usize, limit: usize) -> Result<JsValue, JsError> {
+pub fn confusion_cell_js(
+    lab: &Lab,
+    true_class: usize,
+    predicted_class: usize,
+    limit: usize,
+) -> Result<JsValue, JsError> {
     let t = &lab.trainer;
-    to_js(&confusion_cell(t.model(), &t.transform(), t.test_set(), (true_class, predicted_class), limit).map_err(js_err)?)
+    to_js(
+        &confusion_cell(t.model(), &t.transform(), t.test_set(), (true_class, predicted_class), limit)
+            .map_err(js_err)?,
+    )
 }
 
 /// §8: the log grid of ε a grid search would use.
@@ -189,7 +197,12 @@ struct HypergradientCheck {
 /// §8: check the exact hypergradient of the problem `setup` (an `LrSetup` object) at
 /// `epsilon` against a central difference with step `relativeStep·epsilon` (three runs of `T` steps).
 #[wasm_bindgen(js_name = hypergradientCheck)]
-pub fn hypergradient_check_js(data: &Data, setup: JsValue, epsilon: f64, relative_step: f64) -> Result<JsValue, JsError> {
+pub fn hypergradient_check_js(
+    data: &Data,
+    setup: JsValue,
+    epsilon: f64,
+    relative_step: f64,
+) -> Result<JsValue, JsError> {
     let (train, _) = data.sets();
     let setup: LrSetup = from_js(setup)?;
     let problem = LrProblem::<f64>::new(&train, &setup).map_err(js_err)?;
@@ -198,7 +211,9 @@ pub fn hypergradient_check_js(data: &Data, setup: JsValue, epsilon: f64, relativ
     }
     let h = relative_step * epsilon;
     let (loss, derivative) = problem.final_loss_and_derivative(epsilon).map_err(js_err)?;
-    let finite_difference = (problem.final_loss(epsilon + h).map_err(js_err)? - problem.final_loss(epsilon - h).map_err(js_err)?) / (2.0 * h);
+    let finite_difference = (problem.final_loss(epsilon + h).map_err(js_err)?
+        - problem.final_loss(epsilon - h).map_err(js_err)?)
+        / (2.0 * h);
     let relative_error = (derivative - finite_difference).abs() / finite_difference.abs();
     to_js(&HypergradientCheck { epsilon, loss, derivative, finite_difference, relative_error })
 }

@@ -53,7 +53,13 @@ pub fn defaults() -> Result<JsValue, JsError> {
 
 /// Validate hyperparameters without a model (for marking form fields): throws the reason.
 #[wasm_bindgen(js_name = checkHyperparameters)]
-pub fn check_hyperparameters(learning_rate: f64, batch_size: f64, l2: f64, seed: f64, n_train: usize) -> Result<(), JsError> {
+pub fn check_hyperparameters(
+    learning_rate: f64,
+    batch_size: f64,
+    l2: f64,
+    seed: f64,
+    n_train: usize,
+) -> Result<(), JsError> {
     Hyperparameters::from_numbers(learning_rate, batch_size, l2, n_train).map_err(js_err)?;
     train::seed_from_number(seed).map_err(js_err)?;
     Ok(())
@@ -91,11 +97,18 @@ pub struct Data {
 impl Data {
     /// Parse and validate the four IDX files (already decompressed).
     #[wasm_bindgen(constructor)]
-    pub fn new(dataset: &str, train_images: Vec<u8>, train_labels: &[u8], test_images: Vec<u8>, test_labels: &[u8]) -> Result<Data, JsError> {
+    pub fn new(
+        dataset: &str,
+        train_images: Vec<u8>,
+        train_labels: &[u8],
+        test_images: Vec<u8>,
+        test_labels: &[u8],
+    ) -> Result<Data, JsError> {
         let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
         let c = kind.class_names().len();
         let name = kind.id();
-        let train = Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
+        let train =
+            Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
         let test = Dataset::from_idx(test_images, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
         Ok(Data { kind, train: Arc::new(train), test: Arc::new(test) })
     }
@@ -171,7 +184,8 @@ impl Lab {
     /// Change learning rate, batch size and L2 α; training continues where it is.
     #[wasm_bindgen(js_name = setHyperparameters)]
     pub fn set_hyperparameters(&mut self, learning_rate: f64, batch_size: f64, l2: f64) -> Result<(), JsError> {
-        let h = Hyperparameters::from_numbers(learning_rate, batch_size, l2, self.trainer.train_set().len()).map_err(js_err)?;
+        let h = Hyperparameters::from_numbers(learning_rate, batch_size, l2, self.trainer.train_set().len())
+            .map_err(js_err)?;
         self.trainer.set_hyperparameters(h).map_err(js_err)
     }
 
@@ -205,7 +219,10 @@ impl Lab {
                 Err(JsError::new(&format!("{what} must be a whole number ≥ 0; got {x}")))
             }
         };
-        let exact = self.trainer.restore_progress(whole(step, "step")?, whole(examples_seen, "examples seen")?).map_err(js_err)?;
+        let exact = self
+            .trainer
+            .restore_progress(whole(step, "step")?, whole(examples_seen, "examples seen")?)
+            .map_err(js_err)?;
         self.divergence = None;
         Ok(exact)
     }
@@ -261,8 +278,11 @@ impl Lab {
     /// The weights file (JSON text); pass the test figures the page shows (or NaN if none).
     #[wasm_bindgen(js_name = exportWeights)]
     pub fn export_weights(&self, test_loss: f64, test_accuracy: f64, test_examples: usize) -> String {
-        let test = (test_loss.is_finite() && test_accuracy.is_finite())
-            .then_some(TestMetrics { loss: test_loss, accuracy: test_accuracy, examples: test_examples });
+        let test = (test_loss.is_finite() && test_accuracy.is_finite()).then_some(TestMetrics {
+            loss: test_loss,
+            accuracy: test_accuracy,
+            examples: test_examples,
+        });
         WeightsFile::from_trainer(&self.trainer, self.kind, test).to_json()
     }
 

@@ -1,6 +1,6 @@
 //! Section 6 (Exercise 1): N1 trained with α·Σw², N2 without, same init, same data, lockstep.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use softmax_lab::lessons::l2::{L2Config, L2Lesson};
 use softmax_lab::lessons::Lesson;
@@ -19,7 +19,8 @@ use softmax_lab::LabError;
 fn l2_trades_training_loss_for_test_loss() {
     let (train, test) = lessons_common::mnist();
     for seed in [541, 1] {
-        let config = L2Config { train_size: 500, alpha: 0.01, learning_rate: 0.05, batch_size: 50, seed, eval_every: 50 };
+        let config =
+            L2Config { train_size: 500, alpha: 0.01, learning_rate: 0.05, batch_size: 50, seed, eval_every: 50 };
         let mut lesson = L2Lesson::<f32>::new(train.clone(), test.clone(), config).unwrap();
         let records = lesson.step(200).unwrap();
         let last = records.last().unwrap();
@@ -29,7 +30,12 @@ fn l2_trades_training_loss_for_test_loss() {
             last.epoch, last.step, last.n1.train.loss, last.n1.objective, last.n1.weight_norm, t1.loss, t1.accuracy, last.n2.train.loss, last.n2.weight_norm, t2.loss, t2.accuracy
         );
         for r in records.iter().filter(|r| r.n1.test.is_some()) {
-            println!("  epoch {:3}: test loss N1 {:.4} N2 {:.4}", r.epoch, r.n1.test.unwrap().loss, r.n2.test.unwrap().loss);
+            println!(
+                "  epoch {:3}: test loss N1 {:.4} N2 {:.4}",
+                r.epoch,
+                r.n1.test.unwrap().loss,
+                r.n2.test.unwrap().loss
+            );
         }
         assert_eq!((last.epoch, last.step), (200, 2000));
         assert!(last.n1.train.loss > last.n2.train.loss, "N1's training loss is higher");
@@ -44,7 +50,8 @@ fn l2_trades_training_loss_for_test_loss() {
 #[test]
 fn without_alpha_n1_is_n2() {
     let (train, test) = lessons_common::mnist();
-    let mut lesson = L2Lesson::<f32>::new(train, test, L2Config { alpha: 0.0, eval_every: 3, ..Default::default() }).unwrap();
+    let mut lesson =
+        L2Lesson::<f32>::new(train, test, L2Config { alpha: 0.0, eval_every: 3, ..Default::default() }).unwrap();
     for r in lesson.step(3).unwrap() {
         assert_eq!(r.n1, r.n2);
     }

@@ -1,14 +1,16 @@
 //! Sections 1 and 2: the sigmoid, the binary losses and their gradients, and logistic
 //! regression on a digit pair.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use approx::assert_relative_eq;
 use ndarray::{Array1, Array2};
 use softmax_lab::lessons::logistic::{loss_curves, LogisticConfig, LogisticLesson};
 use softmax_lab::lessons::sigmoid::{grid, sigmoid_at, sigmoid_curve, SIGMOID_PRIME_MAX};
 use softmax_lab::lessons::Lesson;
-use softmax_lab::model::logistic::{log_sigmoid, sigmoid, sigmoid_prime, softplus, BinaryLoss, LogisticGradient, LogisticRegression, Penalty};
+use softmax_lab::model::logistic::{
+    log_sigmoid, sigmoid, sigmoid_prime, softplus, BinaryLoss, LogisticGradient, LogisticRegression, Penalty,
+};
 use softmax_lab::LabError;
 
 /// σ(−z) = 1 − σ(z) and σ′(z) = σ(z)(1 − σ(z)) to 1e-12 on a grid of 4001 points in [−40, 40];
@@ -22,7 +24,10 @@ fn sigmoid_identities_on_a_grid() {
         assert!(p.sigma_prime <= SIGMOID_PRIME_MAX.1);
         // σ′ against a central difference.
         let h = 1e-5;
-        assert!((p.sigma_prime - (sigmoid(z + h) - sigmoid(z - h)) / (2.0 * h)).abs() < 1e-9, "σ′ vs finite difference at {z}");
+        assert!(
+            (p.sigma_prime - (sigmoid(z + h) - sigmoid(z - h)) / (2.0 * h)).abs() < 1e-9,
+            "σ′ vs finite difference at {z}"
+        );
     }
     assert_eq!(sigmoid_at(0.0).sigma, 0.5);
     assert_eq!(sigmoid_at(0.0).sigma_prime, 0.25);
@@ -31,7 +36,11 @@ fn sigmoid_identities_on_a_grid() {
 /// Far from 0, σ′ is tiny but not 0 (σ(z)·σ(−z) has no cancellation), and nothing overflows.
 #[test]
 fn sigmoid_is_stable_for_large_arguments() {
-    assert_relative_eq!(sigmoid_prime(40.0f64), (-40.0f64).exp() / (1.0 + (-40.0f64).exp()).powi(2), max_relative = 1e-12);
+    assert_relative_eq!(
+        sigmoid_prime(40.0f64),
+        (-40.0f64).exp() / (1.0 + (-40.0f64).exp()).powi(2),
+        max_relative = 1e-12
+    );
     assert!(sigmoid_prime(40.0f64) > 0.0);
     for z in [-1e4f64, -800.0, 800.0, 1e4] {
         assert!(sigmoid(z).is_finite() && sigmoid_prime(z).is_finite() && log_sigmoid(z).is_finite());
@@ -72,8 +81,18 @@ fn loss_derivatives_match_finite_differences() {
                 let h = 1e-6;
                 let fd = (loss.of_logit(z + h, y) - loss.of_logit(z - h, y)) / (2.0 * h);
                 assert!((loss.dz(z, y) - fd).abs() < 1e-8, "{loss:?} y={y} z={z}: {} vs {fd}", loss.dz(z, y));
-                assert_relative_eq!(loss.of_logit(z, y), loss.of_prediction(sigmoid(z), y), max_relative = 1e-9, epsilon = 1e-12);
-                assert_relative_eq!(loss.dz(z, y), loss.factor_of_prediction(sigmoid(z), y), max_relative = 1e-9, epsilon = 1e-12);
+                assert_relative_eq!(
+                    loss.of_logit(z, y),
+                    loss.of_prediction(sigmoid(z), y),
+                    max_relative = 1e-9,
+                    epsilon = 1e-12
+                );
+                assert_relative_eq!(
+                    loss.dz(z, y),
+                    loss.factor_of_prediction(sigmoid(z), y),
+                    max_relative = 1e-9,
+                    epsilon = 1e-12
+                );
             }
         }
     }
@@ -176,8 +195,14 @@ fn logistic_settings_are_validated() {
     let bad = |c: LogisticConfig| LogisticLesson::<f32>::new(train.clone(), test.clone(), c).expect_err("refused");
     assert!(matches!(bad(LogisticConfig { positive: 4, negative: 4, ..Default::default() }), LabError::Invalid(_)));
     assert!(matches!(bad(LogisticConfig { positive: 10, ..Default::default() }), LabError::Invalid(_)));
-    assert!(matches!(bad(LogisticConfig { learning_rate: -1.0, ..Default::default() }), LabError::InvalidLearningRate { .. }));
-    assert!(matches!(bad(LogisticConfig { learning_rate: f64::NAN, ..Default::default() }), LabError::InvalidLearningRate { .. }));
+    assert!(matches!(
+        bad(LogisticConfig { learning_rate: -1.0, ..Default::default() }),
+        LabError::InvalidLearningRate { .. }
+    ));
+    assert!(matches!(
+        bad(LogisticConfig { learning_rate: f64::NAN, ..Default::default() }),
+        LabError::InvalidLearningRate { .. }
+    ));
     assert!(matches!(bad(LogisticConfig { batch_size: 0, ..Default::default() }), LabError::InvalidBatchSize { .. }));
     assert!(matches!(bad(LogisticConfig { eval_every: 0, ..Default::default() }), LabError::Invalid(_)));
 }

@@ -1,6 +1,6 @@
 //! The weights file: what the page exports and the CLI writes, read back and validated.
 
-mod common;
+use crate::common;
 
 use softmax_lab::data::DatasetKind;
 use softmax_lab::export::{TestMetrics, WeightsFile, FORMAT, VERSION};
@@ -14,7 +14,11 @@ fn trained_file() -> (Trainer, WeightsFile) {
     let mut l = Vec::new();
     t.steps(200, &mut l).unwrap();
     let m = t.evaluate_test();
-    let f = WeightsFile::from_trainer(&t, DatasetKind::Mnist, Some(TestMetrics { loss: m.loss, accuracy: m.accuracy, examples: m.count }));
+    let f = WeightsFile::from_trainer(
+        &t,
+        DatasetKind::Mnist,
+        Some(TestMetrics { loss: m.loss, accuracy: m.accuracy, examples: m.count }),
+    );
     (t, f)
 }
 

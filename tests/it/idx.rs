@@ -1,6 +1,6 @@
 //! The IDX parser on the real files and on every kind of broken file.
 
-mod common;
+use crate::common;
 
 use softmax_lab::data::idx::{encode_images, encode_labels, parse_images, parse_labels};
 use softmax_lab::data::Dataset;
@@ -36,15 +36,24 @@ fn rejects_wrong_magic() {
 fn rejects_truncated_files() {
     let f = encode_images(3, 28, 28, &[7; 3 * 784]);
     let cut = f[..f.len() - 1].to_vec();
-    assert_eq!(parse_images(cut, "x"), Err(LabError::Truncated { what: "x".into(), expected: 16 + 3 * 784, actual: 15 + 3 * 784 }));
+    assert_eq!(
+        parse_images(cut, "x"),
+        Err(LabError::Truncated { what: "x".into(), expected: 16 + 3 * 784, actual: 15 + 3 * 784 })
+    );
     assert!(matches!(parse_images(f[..10].to_vec(), "x"), Err(LabError::Truncated { expected: 16, actual: 10, .. })));
     assert!(matches!(parse_images(Vec::new(), "x"), Err(LabError::Truncated { .. })));
     let l = encode_labels(&[1, 2, 3]);
-    assert!(matches!(parse_labels(&l[..l.len() - 2], "x", 10), Err(LabError::Truncated { expected: 11, actual: 9, .. })));
+    assert!(matches!(
+        parse_labels(&l[..l.len() - 2], "x", 10),
+        Err(LabError::Truncated { expected: 11, actual: 9, .. })
+    ));
     // The real training images, cut short by one byte.
     let mut real = common::mnist_file("train-images-idx3-ubyte");
     real.pop();
-    assert!(matches!(parse_images(real, "real"), Err(LabError::Truncated { expected: 47_040_016, actual: 47_040_015, .. })));
+    assert!(matches!(
+        parse_images(real, "real"),
+        Err(LabError::Truncated { expected: 47_040_016, actual: 47_040_015, .. })
+    ));
 }
 
 #[test]
@@ -60,12 +69,18 @@ fn rejects_oversized_files() {
 #[test]
 fn rejects_labels_out_of_range_and_mismatched_counts_and_dimensions() {
     let l = encode_labels(&[1, 2, 10, 3]);
-    assert_eq!(parse_labels(&l, "x", 10), Err(LabError::LabelOutOfRange { what: "x".into(), index: 2, label: 10, classes: 10 }));
+    assert_eq!(
+        parse_labels(&l, "x", 10),
+        Err(LabError::LabelOutOfRange { what: "x".into(), index: 2, label: 10, classes: 10 })
+    );
     let imgs = encode_images(2, 28, 28, &[0; 2 * 784]);
     let r = Dataset::from_idx(imgs, &encode_labels(&[1, 2, 3]), 10, "set");
     assert!(matches!(r, Err(LabError::CountMismatch { images: 2, labels: 3, .. })));
     let small = encode_images(1, 10, 10, &[0; 100]);
-    assert!(matches!(Dataset::from_idx(small, &encode_labels(&[1]), 10, "set"), Err(LabError::BadDimensions { rows: 10, cols: 10, .. })));
+    assert!(matches!(
+        Dataset::from_idx(small, &encode_labels(&[1]), 10, "set"),
+        Err(LabError::BadDimensions { rows: 10, cols: 10, .. })
+    ));
     let empty = encode_images(0, 28, 28, &[]);
     assert!(matches!(Dataset::from_idx(empty, &encode_labels(&[]), 10, "set"), Err(LabError::EmptyDataset { .. })));
 }
@@ -73,5 +88,8 @@ fn rejects_labels_out_of_range_and_mismatched_counts_and_dimensions() {
 #[test]
 fn error_messages_say_what_is_wrong() {
     let e = parse_images(encode_labels(&[1; 20]), "train-images-idx3-ubyte").unwrap_err();
-    assert_eq!(e.to_string(), "train-images-idx3-ubyte: not an IDX image file (magic number 0x00000801, expected 0x00000803)");
+    assert_eq!(
+        e.to_string(),
+        "train-images-idx3-ubyte: not an IDX image file (magic number 0x00000801, expected 0x00000803)"
+    );
 }

@@ -1,6 +1,6 @@
 //! Preprocessing drawn and photographed digits the MNIST way.
 
-mod common;
+use crate::common;
 
 use softmax_lab::preprocess::{prepare_rgba, to_mnist, Background, BOX};
 use softmax_lab::LabError;

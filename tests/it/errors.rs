@@ -75,9 +75,14 @@ fn synthetic(n: usize, classes: usize) -> Arc<Dataset> {
 }
 
 fn trainer() -> Trainer {
-    Trainer::new(synthetic(40, 10), synthetic(20, 10), Hyperparameters { batch_size: 10, ..Hyperparameters::default() }, 7).unwrap()
+    Trainer::new(
+        synthetic(40, 10),
+        synthetic(20, 10),
+        Hyperparameters { batch_size: 10, ..Hyperparameters::default() },
+        7,
+    )
+    .unwrap()
 }
-
 
 // --- one producer per variant (each test below checks its variant and message) ----------
 
@@ -94,11 +99,15 @@ fn invalid_batch_size() -> Vec<LabError> {
 }
 
 fn invalid_l2() -> Vec<LabError> {
-    [-0.001, f64::NAN, f64::INFINITY, MAX_L2 + 1.0].map(|a| err(Hyperparameters::from_numbers(0.1, 10.0, a, 100), "InvalidL2")).to_vec()
+    [-0.001, f64::NAN, f64::INFINITY, MAX_L2 + 1.0]
+        .map(|a| err(Hyperparameters::from_numbers(0.1, 10.0, a, 100), "InvalidL2"))
+        .to_vec()
 }
 
 fn invalid_seed() -> Vec<LabError> {
-    [-1.0, 0.5, 4_294_967_296.0, f64::NAN, f64::INFINITY].map(|s| err(train::seed_from_number(s), "InvalidSeed")).to_vec()
+    [-1.0, 0.5, 4_294_967_296.0, f64::NAN, f64::INFINITY]
+        .map(|s| err(train::seed_from_number(s), "InvalidSeed"))
+        .to_vec()
 }
 
 fn bad_magic() -> LabError {
@@ -141,7 +150,16 @@ fn shape_mismatch() -> Vec<LabError> {
     vec![
         err(Dataset::new(vec![0; INPUT_DIM + 1], vec![0], 10, "pixels"), "ShapeMismatch"),
         err(t.predict(&[0.5; 100]), "ShapeMismatch"),
-        err(Trainer::new(synthetic(20, 10), fashion_like.clone(), Hyperparameters { batch_size: 10, ..Hyperparameters::default() }, 1).map(|_| ()), "ShapeMismatch"),
+        err(
+            Trainer::new(
+                synthetic(20, 10),
+                fashion_like.clone(),
+                Hyperparameters { batch_size: 10, ..Hyperparameters::default() },
+                1,
+            )
+            .map(|_| ()),
+            "ShapeMismatch",
+        ),
         err(evaluate(t.model(), &fashion_like, &t.transform(), 10), "ShapeMismatch"),
         err(trainer().set_model(SoftmaxRegression::zeros(INPUT_DIM, 4)), "ShapeMismatch"),
     ]
@@ -254,7 +272,10 @@ fn bad_magic_names_the_file_and_both_magic_numbers() {
 fn truncated_says_how_long_it_is_and_should_be() {
     let e = truncated();
     let full = 16 + 2 * INPUT_DIM;
-    assert!(matches!(e, LabError::Truncated { expected, actual, .. } if expected == full && actual == full - 100), "{e:?}");
+    assert!(
+        matches!(e, LabError::Truncated { expected, actual, .. } if expected == full && actual == full - 100),
+        "{e:?}"
+    );
     says(&e, &["t10k-images-idx3-ubyte", "truncated", &format!("{} bytes", full - 100), &format!("promises {full}")]);
 }
 
@@ -268,7 +289,10 @@ fn oversized_says_how_long_it_is_and_should_be() {
 #[test]
 fn bad_dimensions_says_what_the_lab_needs() {
     let e = bad_dimensions();
-    assert!(matches!(e, LabError::BadDimensions { rows: 32, cols: 32, expected_rows: 28, expected_cols: 28, .. }), "{e:?}");
+    assert!(
+        matches!(e, LabError::BadDimensions { rows: 32, cols: 32, expected_rows: 28, expected_cols: 28, .. }),
+        "{e:?}"
+    );
     says(&e, &["cifar training set images", "32×32", "needs 28×28"]);
 }
 
@@ -378,7 +402,15 @@ fn every_variant_is_produced_by_the_public_api() {
     produced.extend(invalid_batch_size());
     produced.extend(invalid_l2());
     produced.extend(invalid_seed());
-    produced.extend([bad_magic(), truncated(), oversized(), bad_dimensions(), label_out_of_range(), count_mismatch(), empty_dataset()]);
+    produced.extend([
+        bad_magic(),
+        truncated(),
+        oversized(),
+        bad_dimensions(),
+        label_out_of_range(),
+        count_mismatch(),
+        empty_dataset(),
+    ]);
     produced.extend(shape_mismatch());
     produced.push(diverged().0);
     produced.extend(empty_image());
@@ -390,9 +422,24 @@ fn every_variant_is_produced_by_the_public_api() {
     names.sort();
     names.dedup();
     let mut all = vec![
-        "InvalidLearningRate", "InvalidBatchSize", "InvalidL2", "InvalidSeed", "BadMagic", "Truncated", "Oversized",
-        "BadDimensions", "LabelOutOfRange", "CountMismatch", "EmptyDataset", "ShapeMismatch", "Diverged", "EmptyImage",
-        "InvalidImage", "Import", "Invalid", "Io",
+        "InvalidLearningRate",
+        "InvalidBatchSize",
+        "InvalidL2",
+        "InvalidSeed",
+        "BadMagic",
+        "Truncated",
+        "Oversized",
+        "BadDimensions",
+        "LabelOutOfRange",
+        "CountMismatch",
+        "EmptyDataset",
+        "ShapeMismatch",
+        "Diverged",
+        "EmptyImage",
+        "InvalidImage",
+        "Import",
+        "Invalid",
+        "Io",
     ];
     all.sort();
     assert_eq!(names, all);

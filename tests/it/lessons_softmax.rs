@@ -1,14 +1,16 @@
 //! Sections 4 and 5: the numbers of a softmax prediction, softmax with c = 2 as logistic
 //! regression, contribution maps and confusion-matrix galleries.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use approx::assert_relative_eq;
 use ndarray::{Array1, Array2};
 use softmax_lab::data::{InputTransform, INPUT_DIM};
 use softmax_lab::lessons::common::{digit_pair, transform_and_lut};
 use softmax_lab::lessons::learned::{confusion_cell, contribution_maps, top_classes};
-use softmax_lab::lessons::softmax_details::{compare_two_class, one_hot, one_hot_rows, softmax_details, TwoClass, TwoClassConfig};
+use softmax_lab::lessons::softmax_details::{
+    compare_two_class, one_hot, one_hot_rows, softmax_details, TwoClass, TwoClassConfig,
+};
 use softmax_lab::lessons::Lesson;
 use softmax_lab::model::logistic::{sigmoid, LogisticRegression};
 use softmax_lab::model::{evaluate, SoftmaxRegression};
@@ -66,11 +68,19 @@ fn softmax_with_two_classes_is_logistic_regression() {
     random.w.mapv_inplace(|v| v * 30.0);
     random.b = Array1::from(vec![0.4, -0.2]);
     let c = compare_two_class(&random, &pair_test, &lut, 3).unwrap();
-    println!("random model: max |Δp| {:.3e}, CE {:.6} vs log-loss {:.6}", c.max_probability_difference, c.mean_cross_entropy, c.mean_log_loss);
+    println!(
+        "random model: max |Δp| {:.3e}, CE {:.6} vs log-loss {:.6}",
+        c.max_probability_difference, c.mean_cross_entropy, c.mean_log_loss
+    );
     assert!(c.max_probability_difference < 1e-9 && (c.mean_cross_entropy - c.mean_log_loss).abs() < 1e-9);
     assert_eq!((c.count, c.prediction_disagreements, c.examples.len()), (pair_test.len(), 0, 3));
 
-    let mut lesson = TwoClass::<f64>::new(train, test, TwoClassConfig { positive: 3, negative: 5, learning_rate: 0.05, batch_size: 100, seed: 541, examples: 5 }).unwrap();
+    let mut lesson = TwoClass::<f64>::new(
+        train,
+        test,
+        TwoClassConfig { positive: 3, negative: 5, learning_rate: 0.05, batch_size: 100, seed: 541, examples: 5 },
+    )
+    .unwrap();
     lesson.step(100).unwrap();
     let c = lesson.summary().unwrap();
     println!(
@@ -87,8 +97,15 @@ fn softmax_with_two_classes_is_logistic_regression() {
     let back = LogisticRegression::from_softmax2(&logistic.to_softmax2()).unwrap();
     assert_eq!(back, logistic);
     let x = Array1::from_iter((0..INPUT_DIM).map(|j| lut[usize::from(pair_test.image(7)[j])]));
-    assert_relative_eq!(logistic.to_softmax2().predict_proba(x.view())[1], sigmoid(logistic.logit(x.view())), max_relative = 1e-12);
-    assert!(matches!(LogisticRegression::from_softmax2(&SoftmaxRegression::<f64>::zeros(4, 3)), Err(LabError::ShapeMismatch { .. })));
+    assert_relative_eq!(
+        logistic.to_softmax2().predict_proba(x.view())[1],
+        sigmoid(logistic.logit(x.view())),
+        max_relative = 1e-12
+    );
+    assert!(matches!(
+        LogisticRegression::from_softmax2(&SoftmaxRegression::<f64>::zeros(4, 3)),
+        Err(LabError::ShapeMismatch { .. })
+    ));
 }
 
 /// A 10-class model trained 300 steps by the main trainer (defaults: ε = 0.05, batch 100, seed 541).
@@ -138,7 +155,10 @@ fn contributions_and_confusion_cells() {
     assert!(matches!(confusion_cell(model, &transform, test, (0, 0), 0), Err(LabError::Invalid(_))));
     let wrong = Array2::<f32>::zeros((INPUT_DIM, 3));
     let three = SoftmaxRegression { w: wrong, b: Array1::zeros(3) };
-    assert!(matches!(confusion_cell(&three, &InputTransform { mean: 0.0, std: 1.0 }, test, (0, 0), 5), Err(LabError::ShapeMismatch { .. })));
+    assert!(matches!(
+        confusion_cell(&three, &InputTransform { mean: 0.0, std: 1.0 }, test, (0, 0), 5),
+        Err(LabError::ShapeMismatch { .. })
+    ));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! same metrics as the reference (dense ndarray) implementation that the gradient check covers,
 //! on its lazy path (scale and offset kept implicit), across folds, and on its dense path.
 
-mod common;
+use crate::common;
 
 use ndarray::Array2;
 use softmax_lab::data::{Dataset, InputTransform, INPUT_DIM};
@@ -10,7 +10,13 @@ use softmax_lab::model::kernel::{self, Affine, FastSgd};
 use softmax_lab::model::softmax::{evaluate, pixels_to_inputs, Gradient, SoftmaxRegression};
 
 /// `rounds` steps of 64 examples with both implementations from the same start; returns both models.
-fn both(start: &SoftmaxRegression<f32>, lr: f32, alpha: f32, rounds: u32, fold_at: Option<u32>) -> (SoftmaxRegression<f32>, SoftmaxRegression<f32>) {
+fn both(
+    start: &SoftmaxRegression<f32>,
+    lr: f32,
+    alpha: f32,
+    rounds: u32,
+    fold_at: Option<u32>,
+) -> (SoftmaxRegression<f32>, SoftmaxRegression<f32>) {
     let (train, _) = common::mnist();
     let t = InputTransform::fit(&train);
     let lut = t.lut::<f32>();
@@ -30,7 +36,14 @@ fn both(start: &SoftmaxRegression<f32>, lr: f32, alpha: f32, rounds: u32, fold_a
     (out, slow)
 }
 
-fn reference_step(model: &mut SoftmaxRegression<f32>, data: &Dataset, lut: &[f32; 256], batch: &[u32], lr: f32, alpha: f32) -> f32 {
+fn reference_step(
+    model: &mut SoftmaxRegression<f32>,
+    data: &Dataset,
+    lut: &[f32; 256],
+    batch: &[u32],
+    lr: f32,
+    alpha: f32,
+) -> f32 {
     let mut x = Array2::<f32>::zeros((batch.len(), INPUT_DIM));
     let mut y = Vec::new();
     for (r, &i) in batch.iter().enumerate() {
@@ -122,7 +135,10 @@ fn a_folded_kernel_continues_exactly_like_one_built_from_its_weights() {
     a.write_to(&mut saved);
     let mut b = FastSgd::<10, 12>::new(&saved).unwrap();
     for round in 30..60 {
-        let (la, lb) = (a.step(&train, &batch(round), t, 0.1, 0.001).unwrap(), b.step(&train, &batch(round), t, 0.1, 0.001).unwrap());
+        let (la, lb) = (
+            a.step(&train, &batch(round), t, 0.1, 0.001).unwrap(),
+            b.step(&train, &batch(round), t, 0.1, 0.001).unwrap(),
+        );
         assert_eq!(la.to_bits(), lb.to_bits(), "round {round}");
     }
     let (mut ma, mut mb) = (saved.clone(), saved);

@@ -8,7 +8,22 @@ const BIN: &str = env!("CARGO_BIN_EXE_softmax-lab");
 fn train_prints_json_lines_and_writes_weights_that_score_the_same() {
     let out_path = std::env::temp_dir().join(format!("softmax-lab-cli-{}.json", std::process::id()));
     let out = Command::new(BIN)
-        .args(["train", "--dataset", "mnist", "--epochs", "2", "--lr", "0.05", "--batch", "100", "--l2", "0", "--seed", "541", "--out"])
+        .args([
+            "train",
+            "--dataset",
+            "mnist",
+            "--epochs",
+            "2",
+            "--lr",
+            "0.05",
+            "--batch",
+            "100",
+            "--l2",
+            "0",
+            "--seed",
+            "541",
+            "--out",
+        ])
         .arg(&out_path)
         .output()
         .unwrap();

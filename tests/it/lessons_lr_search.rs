@@ -1,7 +1,7 @@
 //! Section 8 (Exercise 3): choosing the learning rate by grid search, by exact hypergradient
 //! descent and by online hypergradient descent.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use ndarray::{Array1, Array2};
 use softmax_lab::lessons::common::train_validation_split;
@@ -46,7 +46,10 @@ fn hessian_vector_product_matches_directional_derivative() {
     let mut model = SoftmaxRegression::<f64>::init(6, 4, 5);
     model.w.mapv_inplace(|v| v * 50.0);
     model.b = Array1::from(vec![0.1, -0.3, 0.2, 0.0]);
-    let u = Gradient { w: Array2::from_shape_fn((6, 4), |(j, k)| ((j * 4 + k) as f64).cos()), b: Array1::from(vec![0.5, -1.0, 0.25, 0.0]) };
+    let u = Gradient {
+        w: Array2::from_shape_fn((6, 4), |(j, k)| ((j * 4 + k) as f64).cos()),
+        b: Array1::from(vec![0.5, -1.0, 0.25, 0.0]),
+    };
     let alpha = 0.2;
     let grad_at = |m: &SoftmaxRegression<f64>| {
         let mut z = Array2::zeros((9, 4));
@@ -63,7 +66,10 @@ fn hessian_vector_product_matches_directional_derivative() {
     let h = 1e-6;
     let shifted = |s: f64| SoftmaxRegression { w: &model.w + &(&u.w * s), b: &model.b + &(&u.b * s) };
     let (gp, gm) = (grad_at(&shifted(h)), grad_at(&shifted(-h)));
-    let max_err = (&(&gp.w - &gm.w) / (2.0 * h) - &hu.w).iter().chain((&(&gp.b - &gm.b) / (2.0 * h) - &hu.b).iter()).fold(0.0f64, |m, v| m.max(v.abs()));
+    let max_err = (&(&gp.w - &gm.w) / (2.0 * h) - &hu.w)
+        .iter()
+        .chain((&(&gp.b - &gm.b) / (2.0 * h) - &hu.b).iter())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
     println!("max |Hu − finite difference| = {max_err:.2e} (‖Hu‖² = {:.3})", dot(&hu, &hu));
     assert!(max_err < 1e-7);
 }
@@ -107,7 +113,12 @@ fn grid_search_and_hypergradient_descent_agree() {
 
     let mut ends = Vec::new();
     for epsilon0 in [0.003, 1.0] {
-        let mut hyper = Hypergradient::<f64>::new(train.clone(), test.clone(), HypergradientConfig { setup: setup(), epsilon0, hyper_lr: 5.0, max_log_step: 1.0 }).unwrap();
+        let mut hyper = Hypergradient::<f64>::new(
+            train.clone(),
+            test.clone(),
+            HypergradientConfig { setup: setup(), epsilon0, hyper_lr: 5.0, max_log_step: 1.0 },
+        )
+        .unwrap();
         let records = hyper.step(12 * 100).unwrap();
         assert_eq!(records.len(), 12);
         let last = records.last().unwrap();
@@ -134,13 +145,23 @@ fn grid_search_and_hypergradient_descent_agree() {
 #[test]
 fn online_hypergradient_descent_adapts_epsilon() {
     let (train, test) = lessons_common::mnist();
-    let mut online = OnlineHypergradient::<f64>::new(train.clone(), test, OnlineConfig { setup: setup(), epsilon0: 0.01, beta: 1e-3 }).unwrap();
+    let mut online = OnlineHypergradient::<f64>::new(
+        train.clone(),
+        test,
+        OnlineConfig { setup: setup(), epsilon0: 0.01, beta: 1e-3 },
+    )
+    .unwrap();
     let mut records = online.step(60).unwrap();
     records.extend(online.step(1000).unwrap());
     let s = online.summary();
     let fixed = LrProblem::<f64>::new(&train, &setup()).unwrap().final_loss(0.01).unwrap();
     let max_eps = records.iter().map(|r| r.epsilon).fold(0.0, f64::max);
-    println!("online: ε from 0.01 up to {max_eps:.4}, ends {:.4}; F {:.4} vs fixed ε = 0.01: {fixed:.4}; cost {:?}", s.epsilon, s.validation_loss.unwrap(), s.cost);
+    println!(
+        "online: ε from 0.01 up to {max_eps:.4}, ends {:.4}; F {:.4} vs fixed ε = 0.01: {fixed:.4}; cost {:?}",
+        s.epsilon,
+        s.validation_loss.unwrap(),
+        s.cost
+    );
     assert_eq!(records.len(), 100);
     assert!(s.done && records[0].gradient_dot.is_none() && records[1].gradient_dot.is_some());
     assert!(max_eps > 0.015);
@@ -167,14 +188,25 @@ fn learning_rate_settings_are_validated() {
     let (train, test) = lessons_common::mnist();
     let grid = |c: GridConfig| GridSearch::<f64>::new(train.clone(), test.clone(), c).expect_err("refused");
     assert!(matches!(grid(GridConfig { epsilon_min: 0.0, ..Default::default() }), LabError::Invalid(_)));
-    assert!(matches!(grid(GridConfig { epsilon_min: 1.0, epsilon_max: 0.1, ..Default::default() }), LabError::Invalid(_)));
+    assert!(matches!(
+        grid(GridConfig { epsilon_min: 1.0, epsilon_max: 0.1, ..Default::default() }),
+        LabError::Invalid(_)
+    ));
     assert!(matches!(grid(GridConfig { points: 1, ..Default::default() }), LabError::Invalid(_)));
-    assert!(matches!(grid(GridConfig { setup: LrSetup { budget: 0, ..Default::default() }, ..Default::default() }), LabError::Invalid(_)));
-    assert!(matches!(grid(GridConfig { setup: LrSetup { batch_size: 0, ..Default::default() }, ..Default::default() }), LabError::InvalidBatchSize { .. }));
-    let hyper = |c: HypergradientConfig| Hypergradient::<f64>::new(train.clone(), test.clone(), c).expect_err("refused");
+    assert!(matches!(
+        grid(GridConfig { setup: LrSetup { budget: 0, ..Default::default() }, ..Default::default() }),
+        LabError::Invalid(_)
+    ));
+    assert!(matches!(
+        grid(GridConfig { setup: LrSetup { batch_size: 0, ..Default::default() }, ..Default::default() }),
+        LabError::InvalidBatchSize { .. }
+    ));
+    let hyper =
+        |c: HypergradientConfig| Hypergradient::<f64>::new(train.clone(), test.clone(), c).expect_err("refused");
     assert!(matches!(hyper(HypergradientConfig { epsilon0: f64::NAN, ..Default::default() }), LabError::Invalid(_)));
     assert!(matches!(hyper(HypergradientConfig { max_log_step: 0.0, ..Default::default() }), LabError::Invalid(_)));
-    let online = |c: OnlineConfig| OnlineHypergradient::<f64>::new(train.clone(), test.clone(), c).expect_err("refused");
+    let online =
+        |c: OnlineConfig| OnlineHypergradient::<f64>::new(train.clone(), test.clone(), c).expect_err("refused");
     assert!(matches!(online(OnlineConfig { beta: -1.0, ..Default::default() }), LabError::Invalid(_)));
     assert_eq!(log_grid(0.01, 1.0, 3).unwrap().len(), 3);
     assert!((log_grid(0.01, 1.0, 3).unwrap()[1] - 0.1).abs() < 1e-12);

@@ -3,7 +3,7 @@
 //! synthetic files and slices of the real MNIST training set alike.
 #![cfg(not(target_arch = "wasm32"))]
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use softmax_lab::data::idx::{encode_images, encode_labels, parse_images, parse_labels, IMAGES_MAGIC, LABELS_MAGIC};

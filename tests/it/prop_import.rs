@@ -47,21 +47,28 @@ fn weights_file() -> impl Strategy<Value = WeightsFile> {
                 prop::option::of((finite_f64(), finite_f64(), any::<usize>())),
             )
         })
-        .prop_map(|((dataset, classes), (mean, std, layout, transform, width, height), (w, b), hyper, training, test)| {
-            let c = b.len();
-            WeightsFile {
-                format: FORMAT.into(),
-                version: VERSION,
-                dataset,
-                classes,
-                input: InputSpec { width, height, layout, transform, mean, std },
-                w: w.chunks(c).map(<[f32]>::to_vec).collect(),
-                b,
-                hyperparameters: Hyperparameters { learning_rate: hyper.0, batch_size: hyper.1, l2: hyper.2 },
-                training: TrainingState { seed: training.0, steps: training.1, examples_seen: training.2, epochs: training.3 },
-                test: test.map(|(loss, accuracy, examples)| TestMetrics { loss, accuracy, examples }),
-            }
-        })
+        .prop_map(
+            |((dataset, classes), (mean, std, layout, transform, width, height), (w, b), hyper, training, test)| {
+                let c = b.len();
+                WeightsFile {
+                    format: FORMAT.into(),
+                    version: VERSION,
+                    dataset,
+                    classes,
+                    input: InputSpec { width, height, layout, transform, mean, std },
+                    w: w.chunks(c).map(<[f32]>::to_vec).collect(),
+                    b,
+                    hyperparameters: Hyperparameters { learning_rate: hyper.0, batch_size: hyper.1, l2: hyper.2 },
+                    training: TrainingState {
+                        seed: training.0,
+                        steps: training.1,
+                        examples_seen: training.2,
+                        epochs: training.3,
+                    },
+                    test: test.map(|(loss, accuracy, examples)| TestMetrics { loss, accuracy, examples }),
+                }
+            },
+        )
 }
 
 /// What an accepted file must satisfy, and `model()` must agree with it.
@@ -122,9 +129,33 @@ fn base_value(c: usize) -> Value {
 /// Raw JSON tokens that are hard on a number field: out of f32 or f64 range, NaN-ish
 /// spellings JSON does not have, wrong types.
 const TOKENS: &[&str] = &[
-    "0", "-0", "1", "-1", "1.5", "1e39", "-1e39", "3.4028235e38", "3.4028236e38", "1e-46", "1e308", "1e309", "-1e309",
-    "4294967296", "18446744073709551616", "NaN", "-Infinity", "Infinity", "null", "true", "\"1\"", "[]", "{}", "[1]",
-    "1e", "--1", "0x10",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "1.5",
+    "1e39",
+    "-1e39",
+    "3.4028235e38",
+    "3.4028236e38",
+    "1e-46",
+    "1e308",
+    "1e309",
+    "-1e309",
+    "4294967296",
+    "18446744073709551616",
+    "NaN",
+    "-Infinity",
+    "Infinity",
+    "null",
+    "true",
+    "\"1\"",
+    "[]",
+    "{}",
+    "[1]",
+    "1e",
+    "--1",
+    "0x10",
 ];
 
 const PLACEHOLDER: &str = "\"@@token@@\"";
@@ -142,14 +173,23 @@ enum Damage {
     Remove { key: usize },
 }
 
-const KEYS: &[&str] = &["format", "version", "dataset", "classes", "input", "W", "b", "hyperparameters", "training", "test"];
+const KEYS: &[&str] =
+    &["format", "version", "dataset", "classes", "input", "W", "b", "hyperparameters", "training", "test"];
 
 fn damage() -> impl Strategy<Value = Damage> {
     prop_oneof![
-        (prop_oneof![Just(0usize), Just(1), Just(783), Just(784), Just(785), 0usize..800], 0usize..12, prop::option::of(0usize..785))
+        (
+            prop_oneof![Just(0usize), Just(1), Just(783), Just(784), Just(785), 0usize..800],
+            0usize..12,
+            prop::option::of(0usize..785)
+        )
             .prop_map(|(rows, cols, ragged)| Damage::WShape { rows, cols, ragged }),
         (0usize..12, 0usize..12).prop_map(|(b, classes)| Damage::Lengths { b, classes }),
-        (0usize..9, any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(field, at, token)| Damage::Token { field, at, token }),
+        (0usize..9, any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(field, at, token)| Damage::Token {
+            field,
+            at,
+            token
+        }),
         (0usize..KEYS.len()).prop_map(|key| Damage::Remove { key }),
     ]
 }

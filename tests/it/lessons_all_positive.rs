@@ -1,6 +1,6 @@
 //! Section 7 (Exercise 2): log-loss on a training set where every label is 1.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use softmax_lab::lessons::all_positive::{AllPositive, AllPositiveConfig};
 use softmax_lab::lessons::binary::BinaryStep;
@@ -11,7 +11,16 @@ use softmax_lab::LabError;
 /// labelled y = 1; test set = the 2 163 test images of 1 (y = 1) and 7 (y = 0); full-batch
 /// gradient descent with ε = 0.01 from w = 0, b = 0; f32.
 fn config(alpha: f64, penalize_bias: bool) -> AllPositiveConfig {
-    AllPositiveConfig { digit: 1, negative: 7, train_size: 200, learning_rate: 0.01, alpha, penalize_bias, seed: 541, eval_every: 1000 }
+    AllPositiveConfig {
+        digit: 1,
+        negative: 7,
+        train_size: 200,
+        learning_rate: 0.01,
+        alpha,
+        penalize_bias,
+        seed: 541,
+        eval_every: 1000,
+    }
 }
 
 fn run(config: AllPositiveConfig, steps: usize) -> (AllPositive<f32>, Vec<BinaryStep>) {
@@ -70,5 +79,8 @@ fn all_positive_settings_are_validated() {
     assert!(matches!(bad(AllPositiveConfig { train_size: 0, ..Default::default() }), LabError::Invalid(_)));
     assert!(matches!(bad(AllPositiveConfig { train_size: 5001, ..Default::default() }), LabError::Invalid(_)));
     assert!(matches!(bad(AllPositiveConfig { alpha: -0.1, ..Default::default() }), LabError::InvalidL2 { .. }));
-    assert!(matches!(bad(AllPositiveConfig { learning_rate: 0.0, ..Default::default() }), LabError::InvalidLearningRate { .. }));
+    assert!(matches!(
+        bad(AllPositiveConfig { learning_rate: 0.0, ..Default::default() }),
+        LabError::InvalidLearningRate { .. }
+    ));
 }

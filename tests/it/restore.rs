@@ -3,7 +3,7 @@
 //! The resumed run must continue exactly as the uninterrupted one would have: same
 //! minibatches (replayed seeded shuffles), same losses, same weights, bit for bit.
 
-mod common;
+use crate::common;
 
 use softmax_lab::data::DatasetKind;
 use softmax_lab::export::WeightsFile;

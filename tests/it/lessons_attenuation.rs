@@ -1,6 +1,6 @@
 //! Section 3: the attenuated gradient of MSE vs log-loss from a bad initialisation.
 
-mod lessons_common;
+use crate::common as lessons_common;
 
 use softmax_lab::lessons::attenuation::{bad_init, Attenuation, AttenuationConfig};
 use softmax_lab::lessons::common::{digit_pair, transform_and_lut};
@@ -19,7 +19,15 @@ use softmax_lab::LabError;
 #[test]
 fn mse_stalls_where_log_loss_recovers() {
     let (train, test) = lessons_common::mnist();
-    let config = AttenuationConfig { positive: 1, negative: 7, badness: 8.0, learning_rate: 0.1, batch_size: 100, seed: 541, eval_every: 1 };
+    let config = AttenuationConfig {
+        positive: 1,
+        negative: 7,
+        badness: 8.0,
+        learning_rate: 0.1,
+        batch_size: 100,
+        seed: 541,
+        eval_every: 1,
+    };
     let mut run = Attenuation::<f32>::new(train, test, config).unwrap();
     let start = run.summary();
     println!("start: MSE {:?} log-loss {:?}", start.mse, start.log_loss);
@@ -33,7 +41,10 @@ fn mse_stalls_where_log_loss_recovers() {
         mse.accuracy, mse.loss, log.accuracy, log.loss, first.mse.grad_norm, first.log_loss.grad_norm
     );
     let step_95 = records.iter().position(|r| r.log_loss.heldout.unwrap().accuracy >= 0.95).map(|i| i + 1);
-    println!("log-loss first reaches 0.95 at step {step_95:?}; MSE's best accuracy {:.4}", records.iter().map(|r| r.mse.heldout.unwrap().accuracy).fold(0.0, f64::max));
+    println!(
+        "log-loss first reaches 0.95 at step {step_95:?}; MSE's best accuracy {:.4}",
+        records.iter().map(|r| r.mse.heldout.unwrap().accuracy).fold(0.0, f64::max)
+    );
     assert!(log.accuracy >= 0.95, "log-loss recovers: {log:?}");
     assert!(mse.accuracy <= 0.6, "MSE stalls: {mse:?}");
     assert!(first.mse.grad_norm * 50.0 < first.log_loss.grad_norm);
@@ -58,7 +69,10 @@ fn bad_init_has_the_requested_margin() {
         confident_wrong += usize::from(sigmoid(-signed) > 0.99);
     }
     margin /= pair.len() as f64;
-    println!("mean signed margin {margin:.6}; confidently wrong (ŷ off by > 0.99): {confident_wrong} of {}", pair.len());
+    println!(
+        "mean signed margin {margin:.6}; confidently wrong (ŷ off by > 0.99): {confident_wrong} of {}",
+        pair.len()
+    );
     assert!((margin + 8.0).abs() < 1e-9);
     assert!(confident_wrong * 10 > pair.len() * 8);
     let zero = bad_init(&pair, &lut, 0.0).unwrap();

@@ -1,0 +1,26 @@
+//! The native integration tests, one binary (one link) for all of them: `cargo test --profile test-opt`
+//! (what `./lab test native` runs). Most of them train or score on the real MNIST that `./lab setup`
+//! fetched; `common::mnist()` loads it once for the whole binary.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+mod cli;
+mod errors;
+mod export;
+mod gradient;
+mod idx;
+mod kernel;
+mod lessons_all_positive;
+mod lessons_attenuation;
+mod lessons_l2;
+mod lessons_logistic;
+mod lessons_lr_search;
+mod lessons_softmax;
+mod preprocess;
+mod prop_idx;
+mod prop_import;
+mod prop_preprocess;
+mod restore;
+mod softmax;
+mod training;
