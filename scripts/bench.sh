@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The speed benchmark (issue 4): the lab's page and its wasm core in headless Chromium, beside
+# The speed benchmark: the lab's page and its wasm core in headless Chromium, beside
 # TensorFlow.js (wasm and cpu backends) on the identical model and data, and the native CLI.
 # Prints a markdown table and writes bench-results/latest.json (git-ignored).
 # Run through `./lab bench`, which installs and builds the release wasm first.

@@ -1,4 +1,4 @@
-//! The lecture's experiments, one module per section of the page (issue 3).
+//! The lecture's experiments, one module per section of the page.
 //!
 //! | section | module | what it computes |
 //! |---|---|---|

@@ -2,7 +2,7 @@
 //!
 //! Reference (../shared/notes/data.md): plain numpy softmax regression reaches 0.923 after
 //! 10 epochs on all 60k; a published run gives 90.9 % after epoch 1 and 92.6 % after epoch 10.
-//! The floors below are the ones issue 2 sets, measured on the full 10 000-image test set.
+//! The accuracy floors below are measured on the full 10 000-image test set.
 
 use crate::common;
 
