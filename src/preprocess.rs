@@ -28,6 +28,9 @@ pub enum Background {
     Light,
 }
 
+/// A bounding box in pixels: (x0, y0, x1, y1), exclusive ends.
+pub type BBox = (usize, usize, usize, usize);
+
 /// The result of preprocessing: the model's input and what was found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
@@ -35,8 +38,8 @@ pub struct Prepared {
     pub pixels: Vec<f32>,
     /// Whether the input was taken as dark ink on a light background.
     pub light_background: bool,
-    /// Bounding box of the ink in the input: (x0, y0, x1, y1), exclusive ends.
-    pub bbox: (usize, usize, usize, usize),
+    /// Bounding box of the ink in the input.
+    pub bbox: BBox,
 }
 
 fn check_dims(width: usize, height: usize, len: usize, channels: usize) -> Result<()> {
@@ -140,7 +143,7 @@ fn area_weights(n_in: usize, n_out: usize) -> Vec<Vec<(usize, f32)>> {
 
 /// Crop `ink` (`width × height`, values in [0, 1]) to its ink, fit it into 20×20 keeping the
 /// aspect ratio (area resampling = anti-aliasing), and centre it by centre of mass in 28×28.
-pub fn to_mnist(ink: &[f32], width: usize, height: usize) -> Result<(Vec<f32>, (usize, usize, usize, usize))> {
+pub fn to_mnist(ink: &[f32], width: usize, height: usize) -> Result<(Vec<f32>, BBox)> {
     check_dims(width, height, ink.len(), 1)?;
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for (i, &v) in ink.iter().enumerate() {

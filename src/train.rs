@@ -150,7 +150,7 @@ pub const PLAY_EVAL: EvalCadence = EvalCadence { every_steps: 100, min_gap_ms: 3
 impl EvalCadence {
     /// Whether to evaluate after `step`, `since_ms` after the last evaluation.
     pub fn due(&self, step: u64, since_ms: f64) -> bool {
-        (step % self.every_steps == 0 && since_ms >= self.min_gap_ms) || since_ms >= self.max_gap_ms
+        (step.is_multiple_of(self.every_steps) && since_ms >= self.min_gap_ms) || since_ms >= self.max_gap_ms
     }
 
     /// Steps from `step` to the next multiple of `every_steps` (1 to `every_steps`).

@@ -81,7 +81,7 @@ pub struct Dataset {
 impl Dataset {
     /// Build a data set from pixels and labels, validating the shapes and label range.
     pub fn new(images: Vec<u8>, labels: Vec<u8>, classes: usize, what: &str) -> Result<Self> {
-        if images.len() % INPUT_DIM != 0 {
+        if !images.len().is_multiple_of(INPUT_DIM) {
             return Err(LabError::ShapeMismatch {
                 what: format!("{what}: pixels must be a multiple of {INPUT_DIM}"),
                 expected: (images.len() / INPUT_DIM + 1) * INPUT_DIM,

@@ -154,8 +154,8 @@ impl<F: Real> SoftmaxRegression<F> {
         let finite = Zip::from(&self.w).and(&grad.w).all(|&w, &g| (w - lr * g).is_finite())
             && Zip::from(&self.b).and(&grad.b).all(|&b, &g| (b - lr * g).is_finite());
         if finite {
-            Zip::from(&mut self.w).and(&grad.w).for_each(|w, &g| *w = *w - lr * g);
-            Zip::from(&mut self.b).and(&grad.b).for_each(|b, &g| *b = *b - lr * g);
+            Zip::from(&mut self.w).and(&grad.w).for_each(|w, &g| *w -= lr * g);
+            Zip::from(&mut self.b).and(&grad.b).for_each(|b, &g| *b -= lr * g);
         }
         finite
     }
