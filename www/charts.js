@@ -2,7 +2,10 @@
 // uPlot wrappers: the training-loss chart and the test loss/accuracy chart. They size
 // themselves to their container and are fed whole (bounded) arrays, at most once per frame.
 
-import uPlot from './vendor/uplot/uPlot.esm.js';
+import vendoredUPlot from './vendor/uplot/uPlot.esm.js';
+
+/** uPlot (www/vendor is a copy of the npm package's build, whose types these are). */
+const uPlot = /** @type {typeof import('uplot')} */ (/** @type {unknown} */ (vendoredUPlot));
 
 /** Series colours (also used by the CSS legend swatches). */
 export const COLORS = {
@@ -216,7 +219,7 @@ export function createLineChart(container, spec) {
   return {
     plot: chart.plot,
     update(data) {
-      chart.plot.setData(data);
+      chart.plot.setData(/** @type {import('uplot').AlignedData} */ (data));
       describe(container, data[0], data.slice(1).map((ys) => ys.filter((v) => v !== null)));
     },
     redraw() {

@@ -9,6 +9,10 @@
 //                   {id, ok: false, error}               the core's (or the worker's) message
 //                   {type: 'load-progress' | 'progress' | 'stopped' | 'fatal', ...}   WorkerEvent
 // The page adds one event of its own: 'crash' (LabClient: the worker died, hung or trapped).
+// Where the core declares a type (www/pkg/softmax_lab.d.ts, from wasm-bindgen), it is used
+// here; its serde values (progress, evaluation, defaults…) are `any` there and described here.
+
+/** @import * as Wasm from './pkg/softmax_lab.js' */
 
 /**
  * The core's default settings (`defaults()` of the wasm module).
@@ -58,7 +62,7 @@
 /**
  * Minibatch steps run.
  * @typedef {object} StepResult
- * @property {Float32Array} losses one per step
+ * @property {ReturnType<Wasm.Lab['train']>} losses one per step
  * @property {Progress} progress
  * @property {number} generation
  * @property {string|null} divergence why training diverged (then the steps stopped)
@@ -76,7 +80,7 @@
  * @property {boolean} empty no digit found (then `message` says why, nothing else is set)
  * @property {string} [message]
  * @property {Float32Array} [pixels] the 28×28 intensities the model sees
- * @property {Float32Array} [probs]
+ * @property {ReturnType<Wasm.Lab['predict']>} [probs]
  * @property {number[]} [bbox]
  * @property {boolean} [lightBackground]
  * @property {number} [step]
@@ -172,7 +176,7 @@
  *   'reset': ModelState,
  *   'evaluate': {evaluation: Evaluation, generation: number},
  *   'predict': PredictResult,
- *   'predictPixels': {probs: Float32Array, step: number},
+ *   'predictPixels': {probs: ReturnType<Wasm.Lab['predict']>, step: number},
  *   'importWeights': ImportResult,
  *   'checkpoint': CheckpointResult,
  *   'exportWeights': ExportResult,
@@ -182,19 +186,19 @@
  *   'lesson:create': {handle: number, kind: ExperimentKind, dataset: string},
  *   'lesson:run': LessonRunResult,
  *   'lesson:summary': any,
- *   'lesson:weights': {w: Float32Array},
+ *   'lesson:weights': {w: ReturnType<Wasm.LogisticLesson['weights']>},
  *   'lesson:free': null,
- *   'lesson:sigmoidCurve': any,
- *   'lesson:sigmoidAt': any,
- *   'lesson:lossCurves': any,
+ *   'lesson:sigmoidCurve': ReturnType<typeof Wasm.sigmoidCurve>,
+ *   'lesson:sigmoidAt': ReturnType<typeof Wasm.sigmoidAt>,
+ *   'lesson:lossCurves': ReturnType<typeof Wasm.lossCurves>,
  *   'lesson:logGrid': number[],
- *   'lesson:testImages': {pixels: Uint8Array, labels: Uint8Array, oneHot: any, classes: number},
- *   'lesson:softmaxDetails': {details: any, step: number},
- *   'lesson:contributions': {probs: Float32Array, top: any, maps: Float32Array, bias: Float32Array, step: number},
- *   'lesson:modelWeights': {w: Float32Array, b: Float32Array, step: number},
+ *   'lesson:testImages': {pixels: ReturnType<typeof Wasm.testImages>, labels: Uint8Array, oneHot: ReturnType<typeof Wasm.oneHot>, classes: number},
+ *   'lesson:softmaxDetails': {details: ReturnType<typeof Wasm.softmaxDetails>, step: number},
+ *   'lesson:contributions': {probs: ReturnType<Wasm.Lab['predict']>, top: ReturnType<typeof Wasm.topClasses>, maps: ReturnType<typeof Wasm.contributionMaps>, bias: ReturnType<Wasm.Lab['bias']>, step: number},
+ *   'lesson:modelWeights': {w: ReturnType<Wasm.Lab['weights']>, b: ReturnType<Wasm.Lab['bias']>, step: number},
  *   'lesson:confusion': any,
  *   'lesson:cell': any,
- *   'lesson:hypergradientCheck': any,
+ *   'lesson:hypergradientCheck': ReturnType<typeof Wasm.hypergradientCheck>,
  * }} Results
  */
 
@@ -224,7 +228,7 @@
 
 /**
  * A chunk of continuous training.
- * @typedef {{type: 'progress', generation: number, losses: Float32Array, progress: Progress, rate: number, evaluation: Evaluation|null}} ProgressEvent
+ * @typedef {{type: 'progress', generation: number, losses: ReturnType<Wasm.Lab['train']>, progress: Progress, rate: number, evaluation: Evaluation|null}} ProgressEvent
  */
 
 /**

@@ -19,6 +19,8 @@ import { initialState } from './session-state.js';
 const STEP_EVAL_DELAY_MS = 250;
 /** Largest weights file the page reads (the core's limit too; a 784×10 model is about 0.2 MB). */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+/** The status while training plays. */
+const TRAINING = 'Training in the background: the charts update as it runs. Press Pause to stop.';
 /** Names of the hyperparameters in the order of the form. */
 export const HYPER_FIELDS = ['learningRate', 'batchSize', 'l2', 'seed'];
 
@@ -115,6 +117,12 @@ export class Session extends Emitter {
     });
   }
 
+  /**
+   * Set the status line (and the button beside it).
+   * @param {import('./session-state.js').SessionState['status']['state']} state
+   * @param {string} message
+   * @param {import('./session-state.js').Action|null} [action]
+   */
   setStatus(state, message, action = null) {
     this.state.status = { state, message };
     this.state.action = action;
@@ -245,7 +253,10 @@ export class Session extends Emitter {
     }
   }
 
-  /** A new model generation in the worker (`r`: {generation, progress}): curves start over. */
+  /**
+   * A new model generation in the worker: curves start over.
+   * @param {{generation: number, progress: import('./protocol.js').Progress}} r
+   */
   newRun(r) {
     const s = this.state;
     s.generation = r.generation;
@@ -260,6 +271,8 @@ export class Session extends Emitter {
   /**
    * Take the model the worker now has after importWeights: new generation, its progress, and
    * (for a checkpoint of the same step) the saved curves.
+   * @param {import('./protocol.js').ImportResult} r
+   * @param {import('./session-checkpoints.js').SavedSession|null} [record]
    */
   adopt(r, record = null) {
     const s = this.state;
@@ -283,7 +296,7 @@ export class Session extends Emitter {
   /**
    * Take new values typed into the form (any subset of HYPER_FIELDS), validate each with the
    * core, keep the last valid ones and apply learning rate, batch size and α to the live model.
-   * @param {object} values
+   * @param {Partial<import('./protocol.js').Hyper>} values
    * @param {boolean} [force] send the values to the worker even if unchanged (new model).
    * @returns {Promise<void>} settles once the worker has the values.
    */
@@ -339,7 +352,7 @@ export class Session extends Emitter {
     clearTimeout(this.stepEvalTimer);
     this.state.playing = true;
     this.state.diverged = null;
-    this.setStatus('training', 'Training in the background: the charts update as it runs. Press Pause to stop.');
+    this.setStatus('training', TRAINING);
     try {
       await this.lab.play();
       if (this.state.playing) this.lab.expectProgress(true);
@@ -380,7 +393,7 @@ export class Session extends Emitter {
       this.addEvaluation(r.evaluation);
       this.invalidate('progress', 'train', 'test');
       this.emit('dataset', s);
-      if (s.playing) this.setStatus('training', 'Training in the background: the charts update as it runs. Press Pause to stop.');
+      if (s.playing) this.setStatus('training', TRAINING);
       else this.idleStatus();
       await this.checkpoints.save();
     } catch (e) {
@@ -457,6 +470,10 @@ export class Session extends Emitter {
     await this.checkpoints.save();
   }
 
+  /**
+   * Take test-set figures if they belong to the current model.
+   * @param {import('./protocol.js').Evaluation|null|undefined} e
+   */
   addEvaluation(e) {
     if (!e || e.generation !== this.state.generation) return;
     this.state.evaluation = e;
@@ -464,6 +481,10 @@ export class Session extends Emitter {
     this.invalidate('test');
   }
 
+  /**
+   * Take steps the worker ran (a Step, or a chunk while playing).
+   * @param {{generation: number, progress: import('./protocol.js').Progress, losses: Float32Array}} r
+   */
   ingestSteps(r) {
     const s = this.state;
     if (r.generation !== s.generation) return;
@@ -473,6 +494,7 @@ export class Session extends Emitter {
     this.invalidate('progress', 'train');
   }
 
+  /** @param {import('./protocol.js').ProgressEvent} m */
   onProgress(m) {
     const s = this.state;
     if (m.generation !== s.generation) return;
@@ -481,6 +503,7 @@ export class Session extends Emitter {
     if (m.evaluation) this.addEvaluation(m.evaluation);
   }
 
+  /** @param {import('./protocol.js').StoppedEvent} m */
   onStopped(m) {
     if (m.generation !== this.state.generation) return;
     this.state.playing = false;
@@ -492,6 +515,10 @@ export class Session extends Emitter {
     else this.idleStatus();
   }
 
+  /**
+   * Training diverged: stop, say so, and offer Reset.
+   * @param {string} message the core's
+   */
   diverge(message) {
     this.state.diverged = message;
     this.state.playing = false;
