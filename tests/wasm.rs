@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use softmax_lab::data::idx::{encode_images, encode_labels};
-use softmax_lab::wasm::{check_hyperparameters, prepare_image, Data, Lab};
+use softmax_lab::wasm::lessons::{sigmoid_at_js, JsGridSearchLesson, JsLogisticLesson};
+use softmax_lab::wasm::{prepare_image, validate_hyperparameters, Data, Lab};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -26,7 +27,7 @@ fn synthetic(n: usize, salt: u32) -> (Vec<u8>, Vec<u8>) {
             s ^= s << 13;
             s ^= s >> 17;
             s ^= s << 5;
-            if s % 7 == 0 {
+            if s.is_multiple_of(7) {
                 *p = p.saturating_add((s >> 24) as u8 / 2);
             }
         }
@@ -37,26 +38,46 @@ fn synthetic(n: usize, salt: u32) -> (Vec<u8>, Vec<u8>) {
 fn data() -> Data {
     let (ti, tl) = synthetic(500, 1);
     let (si, sl) = synthetic(100, 2);
-    Data::new("mnist", ti, &tl, si, &sl).map_err(JsValue::from).unwrap()
+    Data::new("mnist", ti, &tl, si, &sl).unwrap()
+}
+
+fn get(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &name.into()).unwrap()
 }
 
 fn field(v: &JsValue, name: &str) -> f64 {
-    js_sys::Reflect::get(v, &name.into()).unwrap().as_f64().unwrap()
+    get(v, name).as_f64().unwrap()
+}
+
+fn text(v: &JsValue, name: &str) -> Option<String> {
+    get(v, name).as_string()
+}
+
+/// `performance.now()` of the host, the clock `Lab::play` reads.
+fn performance_now() -> f64 {
+    let performance = get(&js_sys::global(), "performance");
+    let now: js_sys::Function = get(&performance, "now").into();
+    now.call0(&performance).unwrap().as_f64().unwrap()
+}
+
+/// A settings object as JS would pass it.
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
 }
 
 #[wasm_bindgen_test]
 fn trains_predicts_and_exports_through_the_facade() {
     let d = data();
     assert_eq!((d.train_size(), d.test_size()), (500, 100));
-    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).map_err(JsValue::from).unwrap();
-    let before = field(&lab.evaluate().map_err(JsValue::from).unwrap(), "accuracy");
+    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).unwrap();
+    let before = field(&lab.evaluate().unwrap(), "accuracy");
     let losses = lab.train(100);
     assert_eq!(losses.len(), 100);
     assert!(losses[99] < losses[0] * 0.5, "{} → {}", losses[0], losses[99]);
     assert!(lab.take_divergence().is_none());
-    let metrics = lab.evaluate().map_err(JsValue::from).unwrap();
+    let metrics = lab.evaluate().unwrap();
     assert!(field(&metrics, "accuracy") > 0.95 && before < 0.5);
-    let progress = lab.progress().map_err(JsValue::from).unwrap();
+    let progress = lab.progress().unwrap();
     assert_eq!(field(&progress, "step"), 100.0);
     assert_eq!(field(&progress, "examples_seen"), 5000.0);
     // Predict a clean class-7 block.
@@ -67,23 +88,23 @@ fn trains_predicts_and_exports_through_the_facade() {
             img[y * 28 + x] = 1.0;
         }
     }
-    let p = lab.predict(&img).map_err(JsValue::from).unwrap();
+    let p = lab.predict(&img).unwrap();
     assert_eq!(p.len(), 10);
     assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
     let best = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
     assert_eq!(best, 7);
     // Export, reset (changes the weights), import: the predictions come back.
     let json = lab.export_weights(0.1, 0.99, 100);
-    lab.reset(1.0).map_err(JsValue::from).unwrap();
-    assert_ne!(lab.predict(&img).map_err(JsValue::from).unwrap(), p);
-    lab.import_weights(&json).map_err(JsValue::from).unwrap();
-    assert_eq!(lab.predict(&img).map_err(JsValue::from).unwrap(), p);
+    lab.reset(1.0).unwrap();
+    assert_ne!(lab.predict(&img).unwrap(), p);
+    lab.import_weights(&json).unwrap();
+    assert_eq!(lab.predict(&img).unwrap(), p);
 }
 
 #[wasm_bindgen_test]
 fn bad_input_is_an_error_and_the_model_survives() {
     let d = data();
-    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).map_err(JsValue::from).unwrap();
+    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).unwrap();
     lab.train(5);
     let w = lab.weights();
     assert!(lab.set_hyperparameters(-1.0, 50.0, 0.0).is_err());
@@ -94,8 +115,16 @@ fn bad_input_is_an_error_and_the_model_survives() {
     assert!(lab.import_weights("{\"format\": 1}").is_err());
     assert!(lab.predict(&[0.0; 10]).is_err());
     assert_eq!(lab.weights(), w, "nothing above touched the model");
-    assert!(check_hyperparameters(0.1, 100.0, 0.0, 5.0, 60000).is_ok());
-    assert!(check_hyperparameters(0.1, 100.0, 0.0, 1e12, 60000).is_err());
+    // Each field of the form is judged on its own.
+    let fields = validate_hyperparameters(0.1, 100.0, 0.0, 5.0, 60000).unwrap();
+    for f in ["learning_rate", "batch_size", "l2", "seed"] {
+        assert!(get(&fields, f).is_null(), "{f}");
+    }
+    let fields = validate_hyperparameters(0.0, 100.0, -1.0, 1e12, 60000).unwrap();
+    assert!(text(&fields, "learning_rate").unwrap().contains("learning rate"));
+    assert!(get(&fields, "batch_size").is_null());
+    assert!(text(&fields, "l2").unwrap().contains("L2"));
+    assert!(text(&fields, "seed").unwrap().contains("seed"));
     // Broken data: wrong magic / truncated / mismatched.
     let (ti, tl) = synthetic(20, 3);
     let mut bad = ti.clone();
@@ -116,7 +145,7 @@ fn bad_input_is_an_error_and_the_model_survives() {
 #[wasm_bindgen_test]
 fn divergence_is_reported_and_weights_stay_finite() {
     let d = data();
-    let mut lab = Lab::new(&d, 100.0, 50.0, 100.0, 541.0).map_err(JsValue::from).unwrap();
+    let mut lab = Lab::new(&d, 100.0, 50.0, 100.0, 541.0).unwrap();
     let losses = lab.train(10_000);
     assert!(losses.len() < 10_000);
     let msg = lab.take_divergence().expect("diverged");
@@ -126,27 +155,109 @@ fn divergence_is_reported_and_weights_stay_finite() {
 
 #[wasm_bindgen_test]
 fn a_checkpoint_restores_the_run_through_the_facade() {
-    // What the page does after a reload or a worker crash: a fresh Lab on the same data,
-    // reset(seed), importWeights(checkpoint), restoreProgress(step, examples seen).
+    // What the page does after a reload or a worker crash: a fresh Lab on the same data, then
+    // importWeights(checkpoint), which re-seeds, loads and restores the step and shuffling.
     let d = data();
-    let mut a = Lab::new(&d, 0.05, 30.0, 0.0, 9.0).map_err(JsValue::from).unwrap();
+    let mut a = Lab::new(&d, 0.05, 30.0, 0.0, 9.0).unwrap();
     a.train(25); // epochs of 17 steps (16 of 30 and one of 20): into the second epoch
     let json = a.export_weights(f64::NAN, f64::NAN, 0);
-    let pa = a.progress().map_err(JsValue::from).unwrap();
+    let pa = a.progress().unwrap();
     assert_eq!(field(&pa, "examples_seen"), 500.0 + 8.0 * 30.0);
-    let mut b = Lab::new(&d, 0.05, 30.0, 0.0, 541.0).map_err(JsValue::from).unwrap();
-    b.reset(9.0).map_err(JsValue::from).unwrap();
-    b.import_weights(&json).map_err(JsValue::from).unwrap();
-    assert!(b.restore_progress(25.0, 740.0).map_err(JsValue::from).unwrap(), "replayed exactly");
-    let pb = b.progress().map_err(JsValue::from).unwrap();
+    let mut b = Lab::new(&d, 0.2, 7.0, 0.0, 541.0).unwrap();
+    let r = b.import_weights(&json).unwrap();
+    assert_eq!(field(&r, "seed"), 9.0);
+    for f in ["exact", "progress_restored", "hyper_applied"] {
+        assert_eq!(get(&r, f).as_bool(), Some(true), "{f}");
+    }
+    assert_eq!(field(&get(&r, "hyperparameters"), "batch_size"), 30.0, "the file's settings are in force");
+    let pb = b.progress().unwrap();
     for f in ["step", "epoch", "examples_seen", "epochs_fraction"] {
         assert_eq!(field(&pa, f), field(&pb, f), "{f}");
     }
     assert_eq!(a.train(30), b.train(30), "the same minibatches after the restore");
     assert_eq!(a.weights(), b.weights());
-    // Numbers JS may pass that are not counters are refused, and change nothing.
-    for (step, seen) in [(1.5, 30.0), (-1.0, 0.0), (f64::NAN, 1.0), (3.0, 1.0), (1.0, 1e300)] {
-        assert!(b.restore_progress(step, seen).is_err(), "{step}, {seen}");
-    }
-    assert_eq!(field(&b.progress().map_err(JsValue::from).unwrap(), "step"), 55.0);
+    // Counters that cannot belong to this training set: the weights load, the count starts at 0.
+    let mut file: serde_json::Value = serde_json::from_str(&json).unwrap();
+    file["training"]["examples_seen"] = 1_000_000.into();
+    let r = b.import_weights(&file.to_string()).unwrap();
+    assert_eq!(get(&r, "progress_restored").as_bool(), Some(false));
+    assert_eq!(field(&b.progress().unwrap(), "step"), 0.0);
+    // A batch size larger than this training set: the current settings stay.
+    let mut file: serde_json::Value = serde_json::from_str(&json).unwrap();
+    file["hyperparameters"]["batch_size"] = 60_000.into();
+    let r = b.import_weights(&file.to_string()).unwrap();
+    assert_eq!(get(&r, "hyper_applied").as_bool(), Some(false));
+    assert_eq!(field(&get(&r, "hyperparameters"), "batch_size"), 30.0);
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_as_data_with_kind_field_and_reason() {
+    let d = data();
+    let e = Lab::new(&d, -1.0, 50.0, 0.0, 541.0).err().expect("a negative learning rate is refused");
+    assert!(wasm_bindgen::JsCast::is_instance_of::<js_sys::Error>(&e));
+    assert_eq!(text(&e, "name").as_deref(), Some("LabError"));
+    assert_eq!(text(&e, "kind").as_deref(), Some("invalid_learning_rate"));
+    assert_eq!(text(&e, "field").as_deref(), Some("learning_rate"));
+    assert!(text(&e, "message").unwrap().contains("learning rate must be a number greater than 0"));
+    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).unwrap();
+    let e = lab.import_weights("{\"format\": 1}").unwrap_err();
+    assert_eq!(text(&e, "kind").as_deref(), Some("import"));
+    assert!(get(&e, "field").is_null());
+    assert!(text(&e, "message").unwrap().starts_with("cannot import weights: "));
+    assert!(!text(&e, "reason").unwrap().starts_with("cannot import weights"), "the reason alone");
+    let blank: Vec<u8> = (0..32 * 32).flat_map(|_| [0, 0, 0, 255]).collect();
+    let e = prepare_image(&blank, 32, 32, "dark").unwrap_err();
+    assert_eq!(text(&e, "kind").as_deref(), Some("empty_image"));
+}
+
+#[wasm_bindgen_test]
+fn play_runs_for_its_budget_and_stops_where_an_evaluation_is_due() {
+    let d = data();
+    let mut lab = Lab::new(&d, 0.05, 10.0, 0.0, 541.0).unwrap();
+    // The last evaluation 1 s ago (more than the 300 ms gap, less than the 3 s one): the call
+    // stops at the first multiple of 100 steps, however large its budget.
+    let losses = lab.play(1e6, performance_now() - 1000.0);
+    assert_eq!(losses.len(), 100);
+    assert!(lab.take_eval_due());
+    assert!(!lab.take_eval_due(), "cleared by reading it");
+    // No evaluation due and no budget: one step, and no stop for an evaluation.
+    let losses = lab.play(0.0, f64::INFINITY);
+    assert_eq!(losses.len(), 1, "a zero budget still makes one step");
+    assert!(!lab.take_eval_due());
+    assert!(lab.take_divergence().is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_lessons_facade_refuses_unknown_settings_and_runs_for_a_budget() {
+    let d = data();
+    let e = JsLogisticLesson::new(&d, json(r#"{"positive": 3, "negative": 5, "learnig_rate": 0.1}"#)).err().unwrap();
+    assert_eq!(text(&e, "kind").as_deref(), Some("invalid"));
+    assert!(text(&e, "message").unwrap().contains("unknown field `learnig_rate`"), "{:?}", text(&e, "message"));
+    let e = JsLogisticLesson::new(&d, json(r#"{"positive": 3, "negative": 3}"#)).err().unwrap();
+    assert!(text(&e, "message").unwrap().contains("two different"), "{:?}", text(&e, "message"));
+    // Defaults come from the core.
+    let defaults = JsLogisticLesson::defaults().unwrap();
+    assert_eq!(field(&defaults, "learning_rate"), 0.1);
+    assert_eq!(text(&defaults, "loss").as_deref(), Some("log-loss"));
+    let mut lesson = JsLogisticLesson::new(&d, json(r#"{"batch_size": 10, "eval_every": 1}"#)).unwrap();
+    let ran = lesson.run(1e6, 7.0).unwrap();
+    assert_eq!(field(&ran, "units"), 7.0, "max_units bounds the run");
+    let records: js_sys::Array = get(&ran, "records").into();
+    assert_eq!(records.length(), 7);
+    assert_eq!(field(&records.get(6), "step"), 7.0);
+    assert_eq!(lesson.weights().len(), 784);
+    // A lesson with an end stops there, whatever the budget.
+    let mut grid = JsGridSearchLesson::new(
+        &d,
+        json(r#"{"points": 2, "setup": {"budget": 3, "train_size": 300, "validation_size": 100, "batch_size": 10}}"#),
+    )
+    .unwrap();
+    let ran = grid.run(1e6, f64::INFINITY).unwrap();
+    let records: js_sys::Array = get(&ran, "records").into();
+    assert_eq!(records.length(), 2, "both grid points (2 × 3 steps) finished in one run");
+    assert_eq!(get(&grid.summary().unwrap(), "done").as_bool(), Some(true));
+    // Free functions.
+    let s = sigmoid_at_js(0.0).unwrap();
+    assert_eq!(field(&s, "sigma"), 0.5);
+    assert_eq!(field(&s, "sigma_prime"), 0.25);
 }

@@ -2,7 +2,8 @@
 //
 // Protocol (see lab.js for the client):
 //   page → worker   {id, type, ...payload}
-//   worker → page   {id, ok: true, result} | {id, ok: false, error}        (one reply per request)
+//   worker → page   {id, ok: true, result} | {id, ok: false, error}        (one reply per request;
+//                                          error = {message, kind, field, reason}: errors.js)
 //                   {type: 'load-progress', loaded, total, fromCache}      (unsolicited, while loading)
 //                   {type: 'progress', generation, losses, progress, rate, evaluation|null}
 //                                                                         (unsolicited, while playing)
@@ -13,25 +14,15 @@
 //                                          restarts the worker and restores its last checkpoint)
 // Test-only: {type: '__test', action} (see TEST_ACTIONS) makes the worker crash, trap, hang or
 // report its wasm memory, so the e2e tests and tests/e2e/soak.mjs can exercise recovery.
-// Requests are handled in order; the play loop runs in time-budgeted chunks and yields between
+// Requests are handled in order; the play loop runs in time-budgeted chunks (the core's
+// `Lab.play`, which also says when the test set is due for an evaluation) and yields between
 // them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
 
-import init, { Data, Lab, checkHyperparameters, defaults, prepareImage } from './pkg/softmax_lab.js';
+import init, { Data, Lab, defaults, prepareImage, validateHyperparameters } from './pkg/softmax_lab.js';
 import { fetchDataset } from './data.js';
+import { errorData } from './errors.js';
 import { handleLesson, LESSON_PREFIX } from './lessons-worker.js';
 
-/**
- * Time budget of one chunk of training steps before the worker reports and yields. Short, so
- * a prediction asked for while training waits at most this long (./lab bench: draw → bars
- * while training, median 45 ms at 30 ms chunks, 24–29 ms at 8 ms; throughput unchanged).
- */
-const CHUNK_MS = 8;
-/** While playing, the test set is evaluated at multiples of this many steps… */
-const EVAL_EVERY_STEPS = 100;
-/** …but not more often than this (evaluating 10 000 images costs about as much as 100 steps)… */
-const EVAL_MIN_GAP_MS = 300;
-/** …and at least this often if steps are slow (huge batches). */
-const EVAL_MAX_GAP_MS = 3000;
 /** Window over which examples per second are measured. */
 const RATE_WINDOW_MS = 1000;
 
@@ -46,7 +37,8 @@ const state = {
   loopId: 0,
   lastEval: null,
   lastEvalTime: 0,
-  msPerStep: CHUNK_MS,
+  /** Time budget of one chunk of the play loop (ms): the core's `PLAY_CHUNK_MS`, from `defaults()`. */
+  chunkMs: 8,
   rateSamples: [],
   rate: 0,
   /** Images classified so far (diagnostic, for the soak test). */
@@ -64,11 +56,6 @@ function post(message, transfer = []) {
   self.postMessage(message, transfer);
 }
 
-function errorMessage(e) {
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
 /** A trap leaves the wasm instance in an unknown state: the page must restart the worker. */
 function isTrap(e) {
   return e instanceof WebAssembly.RuntimeError;
@@ -76,7 +63,7 @@ function isTrap(e) {
 
 function fatal(e) {
   state.playing = false;
-  post({ type: 'fatal', restart: true, error: `the training worker stopped: ${isTrap(e) ? 'its WebAssembly trapped' : 'training failed'} (${errorMessage(e)})` });
+  post({ type: 'fatal', restart: true, error: `the training worker stopped: ${isTrap(e) ? 'its WebAssembly trapped' : 'training failed'} (${errorData(e).message})` });
 }
 
 function requireLab() {
@@ -115,7 +102,6 @@ function newGeneration() {
   state.generation += 1;
   state.rateSamples = [];
   state.rate = 0;
-  state.msPerStep = CHUNK_MS;
 }
 
 function stop(reason, message) {
@@ -133,46 +119,13 @@ function runChunk() {
   }
 }
 
-/** Steps for about CHUNK_MS, then report and yield. */
+/** Steps for about one chunk (the core times them), then report, evaluate if due, and yield. */
 function trainChunk() {
   if (!state.playing || !state.lab) return;
   const lab = state.lab;
-  const start = performance.now();
-  const parts = [];
-  let count = 0;
-  let evaluation = null;
-  let divergence = null;
-  let step = lab.progress().step;
-  while (true) {
-    const elapsed = performance.now() - start;
-    const remaining = CHUNK_MS - elapsed;
-    if (remaining <= 0) break;
-    const toBoundary = EVAL_EVERY_STEPS - (step % EVAL_EVERY_STEPS);
-    const n = Math.max(1, Math.min(toBoundary, Math.floor(remaining / state.msPerStep)));
-    const t0 = performance.now();
-    const losses = lab.train(n);
-    const dt = performance.now() - t0;
-    if (losses.length > 0) {
-      state.msPerStep = 0.7 * state.msPerStep + (0.3 * dt) / losses.length;
-      parts.push(losses);
-      count += losses.length;
-      step += losses.length;
-    }
-    divergence = lab.takeDivergence();
-    if (divergence) break;
-    const now = performance.now();
-    const sinceEval = now - state.lastEvalTime;
-    if ((step % EVAL_EVERY_STEPS === 0 && sinceEval >= EVAL_MIN_GAP_MS) || sinceEval >= EVAL_MAX_GAP_MS) {
-      evaluation = evaluateNow();
-      break;
-    }
-  }
-  const losses = new Float32Array(count);
-  let offset = 0;
-  for (const part of parts) {
-    losses.set(part, offset);
-    offset += part.length;
-  }
+  const losses = lab.play(state.chunkMs, state.lastEvalTime);
+  const divergence = lab.takeDivergence();
+  const evaluation = !divergence && lab.takeEvalDue() ? evaluateNow() : null;
   const progress = lab.progress();
   const rate = measureRate(progress.examples_seen);
   post({ type: 'progress', generation: state.generation, losses, progress, rate, evaluation }, [losses.buffer]);
@@ -187,7 +140,9 @@ function trainChunk() {
 const HANDLERS = {
   async init() {
     await state.wasmReady;
-    return { defaults: defaults() };
+    const d = defaults();
+    state.chunkMs = d.play_chunk_ms;
+    return { defaults: d };
   },
 
   async load({ baseUrl, dataset, entry, hyper, seed }) {
@@ -201,7 +156,7 @@ const HANDLERS = {
     try {
       data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
     } catch (e) {
-      throw new Error(`${errorMessage(e)}. The data files are damaged: run ./lab setup again`);
+      throw new Error(`${errorData(e).message}. The data files are damaged: run ./lab setup again`);
     }
     buffers.length = 0;
     if (state.lab) state.lab.free();
@@ -238,29 +193,13 @@ const HANDLERS = {
 
   async validate({ learningRate, batchSize, l2, seed }) {
     await state.wasmReady;
-    const d = defaults();
-    const n = state.data ? state.data.trainSize() : 60000;
-    const check = (lr, b, a, s) => {
-      try {
-        checkHyperparameters(lr, b, a, s, n);
-        return null;
-      } catch (e) {
-        return errorMessage(e);
-      }
-    };
-    return {
-      learningRate: check(learningRate, d.batch_size, d.l2, d.seed),
-      batchSize: check(d.learning_rate, batchSize, d.l2, d.seed),
-      l2: check(d.learning_rate, d.batch_size, l2, d.seed),
-      seed: check(d.learning_rate, d.batch_size, d.l2, seed),
-    };
+    const n = state.data ? state.data.trainSize() : defaults().train_size;
+    const e = validateHyperparameters(learningRate, batchSize, l2, seed, n);
+    return { learningRate: e.learning_rate, batchSize: e.batch_size, l2: e.l2, seed: e.seed };
   },
 
   setHyperparameters({ learningRate, batchSize, l2 }) {
-    requireLab().setHyperparameters(learningRate, batchSize, l2);
-    // A new batch size changes the cost of a step: re-learn it starting from one step per call,
-    // so a jump from batch 1 to 60 000 cannot run 100 slow steps in one go.
-    state.msPerStep = CHUNK_MS;
+    requireLab().setHyperparameters(learningRate, batchSize, l2); // the core re-learns a step's cost
     return null;
   },
 
@@ -310,8 +249,8 @@ const HANDLERS = {
     try {
       prepared = prepareImage(new Uint8Array(rgba), width, height, background);
     } catch (e) {
-      const message = errorMessage(e);
-      if (/no digit/i.test(message)) return { empty: true, message };
+      const error = errorData(e);
+      if (error.kind === 'empty_image') return { empty: true, message: error.message };
       throw e;
     }
     const pixels = new Float32Array(prepared.pixels);
@@ -337,41 +276,25 @@ const HANDLERS = {
 
   /**
    * Load a weights file (the user's import, or a checkpoint the page saved). A file the core
-   * rejects changes nothing. An accepted one also brings where its run stood: the model is
-   * re-seeded with the file's seed, gets the weights, the file's hyperparameters and its step
-   * count and shuffling position (replayed from the seed), so training continues that run.
+   * rejects changes nothing. An accepted one also brings where its run stood (the core's
+   * `Lab.importWeights`: re-seeded with the file's seed, its weights, hyperparameters, step count
+   * and shuffling position), so training continues that run.
    */
   importWeights({ json }) {
     const lab = requireLab();
-    lab.importWeights(json); // throws with the reason; the current model is kept
-    const file = JSON.parse(json);
-    const { training: t, hyperparameters: h } = file;
+    const r = lab.importWeights(json); // throws with the reason; the current model is kept
     state.playing = false;
-    lab.reset(t.seed);
-    lab.importWeights(json);
-    let exact = false;
-    let hyperApplied = true;
-    try {
-      lab.setHyperparameters(h.learning_rate, h.batch_size, h.l2);
-    } catch {
-      hyperApplied = false; // e.g. a batch size larger than this training set: keep the current ones
-    }
-    let progressRestored = true;
-    try {
-      exact = lab.restoreProgress(t.steps, t.examples_seen);
-    } catch {
-      progressRestored = false; // counters that cannot belong to this data set: count from 0
-    }
     newGeneration();
     const evaluation = evaluateNow();
+    const h = r.hyperparameters;
     return {
       progress: lab.progress(),
       generation: state.generation,
       evaluation,
-      exact,
-      progressRestored,
-      hyperApplied,
-      seed: t.seed,
+      exact: r.exact,
+      progressRestored: r.progress_restored,
+      hyperApplied: r.hyper_applied,
+      seed: r.seed,
       hyperparameters: { learningRate: h.learning_rate, batchSize: h.batch_size, l2: h.l2 },
     };
   },
@@ -451,7 +374,7 @@ self.onmessage = async (event) => {
     if (result && result.transfer) delete result.transfer;
     post({ id, ok: true, result }, transfer);
   } catch (e) {
-    post({ id, ok: false, error: errorMessage(e) });
+    post({ id, ok: false, error: errorData(e) });
     if (isTrap(e)) fatal(e);
   }
 };
@@ -459,4 +382,4 @@ self.onmessage = async (event) => {
 state.wasmReady = init().then((wasm) => {
   state.wasm = wasm;
 });
-state.wasmReady.catch((e) => post({ type: 'fatal', error: `the WebAssembly module failed to load: ${errorMessage(e)}` }));
+state.wasmReady.catch((e) => post({ type: 'fatal', error: `the WebAssembly module failed to load: ${errorData(e).message}` }));

@@ -40,6 +40,12 @@ impl DatasetKind {
         }
     }
 
+    /// Examples in the published training set (both data sets: 60 000), for checking a batch
+    /// size before the data has arrived.
+    pub fn train_size(self) -> usize {
+        60_000
+    }
+
     /// Human-readable class names, index = label.
     pub fn class_names(self) -> Vec<String> {
         match self {

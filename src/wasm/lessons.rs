@@ -15,7 +15,7 @@
 //! `HypergradientLesson`, `OnlineHypergradientLesson` (§8, `step(n)` = n SGD steps). Free
 //! functions serve §1, §2, §4 and §5 from the main model (`Lab`).
 
-use super::{js_err, to_js, Data, Lab};
+use super::{invalid, js_err, to_js, Data, JsResult, Lab, PerformanceClock};
 use crate::lessons::all_positive::AllPositive;
 use crate::lessons::attenuation::Attenuation;
 use crate::lessons::l2::L2Lesson;
@@ -26,6 +26,7 @@ use crate::lessons::sigmoid::{sigmoid_at, sigmoid_curve};
 use crate::lessons::softmax_details::{one_hot_rows, softmax_details, TwoClass};
 use crate::lessons::Lesson;
 use crate::model::logistic::LogisticRegression;
+use crate::run::{RunReport, UnitTimer};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -33,13 +34,25 @@ use wasm_bindgen::prelude::*;
 /// A settings object from JS; `undefined`/`null` means all defaults. It goes through
 /// `serde_json::Value` because serde-wasm-bindgen reads only the declared fields of a struct:
 /// this way a misspelt setting is refused (`deny_unknown_fields`) instead of silently ignored.
-fn from_js<T: DeserializeOwned + Default>(config: JsValue) -> Result<T, JsError> {
+fn from_js<T: DeserializeOwned + Default>(config: JsValue) -> JsResult<T> {
     if config.is_undefined() || config.is_null() {
         return Ok(T::default());
     }
-    let invalid = |e: &dyn std::fmt::Display| JsError::new(&format!("invalid settings: {e}"));
+    let invalid = |e: &dyn std::fmt::Display| invalid(format!("invalid settings: {e}"));
     let value: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| invalid(&e))?;
     serde_json::from_value(value).map_err(|e| invalid(&e))
+}
+
+/// Time budget of one `run` of an experiment unless the page asks for less (ms); also the
+/// first guess of a unit's cost.
+pub const DEFAULT_BUDGET_MS: f64 = 30.0;
+
+/// What `run` returns.
+#[derive(Serialize)]
+struct Ran<R: Serialize> {
+    records: Vec<R>,
+    #[serde(flatten)]
+    report: RunReport,
 }
 
 /// JS classes over experiments implementing [`Lesson`]: constructor, `defaults()`, `step(n)`, `summary()`.
@@ -49,30 +62,42 @@ macro_rules! lesson_classes {
         #[wasm_bindgen(js_name = $js)]
         pub struct $rust {
             inner: $ty,
+            /// The measured cost of a unit, for `run`.
+            timer: UnitTimer,
         }
 
         #[wasm_bindgen(js_class = $js)]
         impl $rust {
             /// Build the experiment on `data` with `config` (a settings object); throws on invalid settings.
             #[wasm_bindgen(constructor)]
-            pub fn new(data: &Data, config: JsValue) -> Result<$rust, JsError> {
+            pub fn new(data: &Data, config: JsValue) -> JsResult<$rust> {
                 let (train, test) = data.sets();
                 let inner = <$ty as Lesson>::new(train, test, from_js(config)?).map_err(js_err)?;
-                Ok($rust { inner })
+                Ok($rust { inner, timer: UnitTimer::new(DEFAULT_BUDGET_MS) })
             }
 
             /// The default settings.
-            pub fn defaults() -> Result<JsValue, JsError> {
+            pub fn defaults() -> JsResult<JsValue> {
                 to_js(&<<$ty as Lesson>::Config as Default>::default())
             }
 
             /// Advance by `n` units; returns their records (an array of plain objects).
-            pub fn step(&mut self, n: usize) -> Result<JsValue, JsError> {
+            pub fn step(&mut self, n: usize) -> JsResult<JsValue> {
                 to_js(&self.inner.step(n).map_err(js_err)?)
             }
 
+            /// Advance by whole units for about `budget_ms` (at most `max_units`; the units are
+            /// sized from their measured cost) or until the experiment finishes:
+            /// `{records, units, ms}`.
+            pub fn run(&mut self, budget_ms: f64, max_units: f64) -> JsResult<JsValue> {
+                let max = if max_units.is_finite() && max_units >= 1.0 { max_units as u64 } else { u64::MAX };
+                let clock = PerformanceClock::new();
+                let (records, report) = self.inner.run_for(&mut self.timer, &clock, budget_ms, max).map_err(js_err)?;
+                to_js(&Ran { records, report })
+            }
+
             /// Where the experiment stands.
-            pub fn summary(&self) -> Result<JsValue, JsError> {
+            pub fn summary(&self) -> JsResult<JsValue> {
                 to_js(&self.inner.summary())
             }
         }
@@ -113,40 +138,40 @@ impl JsAllPositiveLesson {
 
 /// §1: `{z, sigma, sigma_prime, sigma_neg, one_minus_sigma}` at `z`.
 #[wasm_bindgen(js_name = sigmoidAt)]
-pub fn sigmoid_at_js(z: f64) -> Result<JsValue, JsError> {
+pub fn sigmoid_at_js(z: f64) -> JsResult<JsValue> {
     to_js(&sigmoid_at(z))
 }
 
 /// §1: the same five quantities as columns over `points` evenly spaced `z` in `[zMin, zMax]`.
 #[wasm_bindgen(js_name = sigmoidCurve)]
-pub fn sigmoid_curve_js(z_min: f64, z_max: f64, points: usize) -> Result<JsValue, JsError> {
+pub fn sigmoid_curve_js(z_min: f64, z_max: f64, points: usize) -> JsResult<JsValue> {
     to_js(&sigmoid_curve(z_min, z_max, points).map_err(js_err)?)
 }
 
 /// §2: MSE and log-loss and their gradient factors against `ŷ`, for `y = 1` and `y = 0`.
 #[wasm_bindgen(js_name = lossCurves)]
-pub fn loss_curves_js(points: usize) -> Result<JsValue, JsError> {
+pub fn loss_curves_js(points: usize) -> JsResult<JsValue> {
     to_js(&loss_curves(points).map_err(js_err)?)
 }
 
 /// §4: the numbers of the main model's prediction for a 28×28 image of intensities in [0, 1]
 /// (`{z, shift, exp_shifted, sum_exp_shifted, log_sum_exp, probabilities, predicted, true_class, one_hot, cross_entropy}`).
 #[wasm_bindgen(js_name = softmaxDetails)]
-pub fn softmax_details_js(lab: &Lab, pixels: &[f32], true_class: usize) -> Result<JsValue, JsError> {
+pub fn softmax_details_js(lab: &Lab, pixels: &[f32], true_class: usize) -> JsResult<JsValue> {
     let x = lab.trainer.inputs_from_intensities(pixels).map_err(js_err)?;
     to_js(&softmax_details(lab.trainer.model(), x.view(), true_class).map_err(js_err)?)
 }
 
 /// §4: one-hot rows of `labels` (`labels.length × classes`, row-major).
 #[wasm_bindgen(js_name = oneHot)]
-pub fn one_hot_js(labels: &[u8], classes: usize) -> Result<Vec<f64>, JsError> {
+pub fn one_hot_js(labels: &[u8], classes: usize) -> JsResult<Vec<f64>> {
     one_hot_rows(labels, classes).map_err(js_err)
 }
 
 /// §5: the maps `w⁽ᵏ⁾ ⊙ x` of the main model for an image of intensities in [0, 1], one
 /// 784-value map per entry of `classes`, concatenated.
 #[wasm_bindgen(js_name = contributionMaps)]
-pub fn contribution_maps_js(lab: &Lab, pixels: &[f32], classes: &[u32]) -> Result<Vec<f32>, JsError> {
+pub fn contribution_maps_js(lab: &Lab, pixels: &[f32], classes: &[u32]) -> JsResult<Vec<f32>> {
     let x = lab.trainer.inputs_from_intensities(pixels).map_err(js_err)?;
     let classes: Vec<usize> = classes.iter().map(|&k| k as usize).collect();
     Ok(contribution_maps(lab.trainer.model(), x.view(), &classes).map_err(js_err)?.into_iter().collect())
@@ -161,12 +186,7 @@ pub fn top_classes_js(probabilities: &[f32], k: usize) -> Vec<u32> {
 /// §5: the test images in one confusion-matrix cell of the main model
 /// (`{true_class, predicted_class, count, items: [{index, probabilities}]}`, most confident first).
 #[wasm_bindgen(js_name = confusionCell)]
-pub fn confusion_cell_js(
-    lab: &Lab,
-    true_class: usize,
-    predicted_class: usize,
-    limit: usize,
-) -> Result<JsValue, JsError> {
+pub fn confusion_cell_js(lab: &Lab, true_class: usize, predicted_class: usize, limit: usize) -> JsResult<JsValue> {
     let t = &lab.trainer;
     to_js(
         &confusion_cell(t.model(), &t.transform(), t.test_set(), (true_class, predicted_class), limit)
@@ -176,7 +196,7 @@ pub fn confusion_cell_js(
 
 /// §8: the log grid of ε a grid search would use.
 #[wasm_bindgen(js_name = logGrid)]
-pub fn log_grid_js(min: f64, max: f64, points: usize) -> Result<Vec<f64>, JsError> {
+pub fn log_grid_js(min: f64, max: f64, points: usize) -> JsResult<Vec<f64>> {
     log_grid(min, max, points).map_err(js_err)
 }
 
@@ -197,17 +217,12 @@ struct HypergradientCheck {
 /// §8: check the exact hypergradient of the problem `setup` (an `LrSetup` object) at
 /// `epsilon` against a central difference with step `relativeStep·epsilon` (three runs of `T` steps).
 #[wasm_bindgen(js_name = hypergradientCheck)]
-pub fn hypergradient_check_js(
-    data: &Data,
-    setup: JsValue,
-    epsilon: f64,
-    relative_step: f64,
-) -> Result<JsValue, JsError> {
+pub fn hypergradient_check_js(data: &Data, setup: JsValue, epsilon: f64, relative_step: f64) -> JsResult<JsValue> {
     let (train, _) = data.sets();
     let setup: LrSetup = from_js(setup)?;
     let problem = LrProblem::<f64>::new(&train, &setup).map_err(js_err)?;
     if !(relative_step.is_finite() && relative_step > 0.0 && relative_step < 0.1) {
-        return Err(JsError::new(&format!("the relative step must be a number in (0, 0.1); got {relative_step}")));
+        return Err(invalid(format!("the relative step must be a number in (0, 0.1); got {relative_step}")));
     }
     let h = relative_step * epsilon;
     let (loss, derivative) = problem.final_loss_and_derivative(epsilon).map_err(js_err)?;
@@ -221,13 +236,13 @@ pub fn hypergradient_check_js(
 /// §4, §5: the pixels of the test images `indices` (784 bytes each, row-major, ink bright,
 /// concatenated); their labels are in `Data.testLabels()`.
 #[wasm_bindgen(js_name = testImages)]
-pub fn test_images_js(data: &Data, indices: &[u32]) -> Result<Vec<u8>, JsError> {
+pub fn test_images_js(data: &Data, indices: &[u32]) -> JsResult<Vec<u8>> {
     let (_, test) = data.sets();
     let mut pixels = Vec::with_capacity(indices.len() * crate::data::INPUT_DIM);
     for &i in indices {
         let i = i as usize;
         if i >= test.len() {
-            return Err(JsError::new(&format!("test image {i} does not exist (the test set has {})", test.len())));
+            return Err(invalid(format!("test image {i} does not exist (the test set has {})", test.len())));
         }
         pixels.extend_from_slice(test.image(i));
     }

@@ -1,26 +1,73 @@
 //! The browser boundary: every `#[wasm_bindgen]` item of the crate, and nothing else.
 //!
 //! This module (and its submodule `lessons`, the lecture's experiments) converts JS values
-//! to core types and core errors to `JsError`; it owns no logic. The model lives in wasm memory behind the opaque [`Lab`] handle: JS asks it to run
+//! to core types and core errors to JS errors; it owns no logic. The model lives in wasm memory
+//! behind the opaque [`Lab`] handle: JS asks it to run
 //! N steps and gets small results back (losses as a `Float32Array`, metrics as plain objects).
+//!
+//! Errors cross as data: every failing call throws a JS `Error` named `LabError` whose `kind`
+//! ([`LabError::kind`]), `field` ([`LabError::field`], or `null`) and `reason`
+//! ([`LabError::reason`]) the page matches on, and whose `message` it shows. Objects cross in
+//! the core's own (snake_case) field names.
 
 use crate::data::{Dataset, DatasetKind};
 use crate::error::LabError;
 use crate::export::{TestMetrics, WeightsFile};
 use crate::preprocess::{self, Background};
-use crate::train::{self, Hyperparameters, Trainer};
+use crate::run::{Clock, UnitTimer};
+use crate::train::{self, FieldErrors, Hyperparameters, Trainer, PLAY_EVAL};
 use serde::Serialize;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
-mod lessons;
+pub mod lessons;
 
-pub(crate) fn js_err(e: LabError) -> JsError {
-    JsError::new(&e.to_string())
+/// The time budget of one chunk of the play loop (ms): short, so a prediction asked for while
+/// training waits at most this long (./lab bench: draw → bars while training, median 45 ms at
+/// 30 ms chunks, 24–29 ms at 8 ms; throughput unchanged). Also the first guess of a step's cost.
+pub const PLAY_CHUNK_MS: f64 = 8.0;
+
+/// What every fallible call of the facade returns: its value, or the thrown `LabError` object.
+pub type JsResult<T> = Result<T, JsValue>;
+
+/// A core error as the JS `Error` the page receives: `{name: "LabError", message, kind, field, reason}`.
+pub(crate) fn js_err(e: LabError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    error.set_name("LabError");
+    let set = |key: &str, value: JsValue| {
+        // Setting a property of a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), &value);
+    };
+    set("kind", JsValue::from_str(e.kind()));
+    set("field", e.field().map_or(JsValue::NULL, JsValue::from_str));
+    set("reason", JsValue::from_str(&e.reason()));
+    error.into()
 }
 
-pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+/// A request that does not fit (an index out of range, a bad argument): [`LabError::Invalid`].
+pub(crate) fn invalid(message: String) -> JsValue {
+    js_err(LabError::Invalid(message))
+}
+
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid(e.to_string()))
+}
+
+/// `performance.now()` of the worker (or of Node in the wasm tests): the clock of timed runs.
+pub(crate) struct PerformanceClock(Option<web_sys::Performance>);
+
+impl PerformanceClock {
+    pub(crate) fn new() -> Self {
+        PerformanceClock(js_sys::global().unchecked_into::<web_sys::WorkerGlobalScope>().performance())
+    }
+}
+
+impl Clock for PerformanceClock {
+    fn now_ms(&self) -> f64 {
+        // Without a `performance` object (no such host is supported) time stands still, and a
+        // timed run does one unit per call.
+        self.0.as_ref().map_or(0.0, |p| p.now())
+    }
 }
 
 /// Install the panic hook so that a bug (never user input) is reported with a message.
@@ -29,9 +76,11 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The defaults shipped by the page and the CLI: `{learning_rate, batch_size, l2, seed}`.
+/// The defaults shipped by the page and the CLI, and the limits the page checks before it asks:
+/// `{learning_rate, batch_size, l2, seed, max_learning_rate, max_l2, max_import_bytes, train_size
+/// (of the default data set, before it has loaded), play_chunk_ms}`.
 #[wasm_bindgen(js_name = defaults)]
-pub fn defaults() -> Result<JsValue, JsError> {
+pub fn defaults() -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct D {
         learning_rate: f64,
@@ -40,6 +89,9 @@ pub fn defaults() -> Result<JsValue, JsError> {
         seed: u32,
         max_learning_rate: f64,
         max_l2: f64,
+        max_import_bytes: usize,
+        train_size: usize,
+        play_chunk_ms: f64,
     }
     to_js(&D {
         learning_rate: train::DEFAULT_LEARNING_RATE,
@@ -48,27 +100,29 @@ pub fn defaults() -> Result<JsValue, JsError> {
         seed: train::DEFAULT_SEED,
         max_learning_rate: train::MAX_LEARNING_RATE,
         max_l2: train::MAX_L2,
+        max_import_bytes: crate::export::MAX_IMPORT_BYTES,
+        train_size: DatasetKind::Mnist.train_size(),
+        play_chunk_ms: PLAY_CHUNK_MS,
     })
 }
 
-/// Validate hyperparameters without a model (for marking form fields): throws the reason.
-#[wasm_bindgen(js_name = checkHyperparameters)]
-pub fn check_hyperparameters(
+/// What is wrong with each field of the form, checked independently against a training set of
+/// `n_train` examples: `{learning_rate, batch_size, l2, seed}`, each the reason or `null`.
+#[wasm_bindgen(js_name = validateHyperparameters)]
+pub fn validate_hyperparameters(
     learning_rate: f64,
     batch_size: f64,
     l2: f64,
     seed: f64,
     n_train: usize,
-) -> Result<(), JsError> {
-    Hyperparameters::from_numbers(learning_rate, batch_size, l2, n_train).map_err(js_err)?;
-    train::seed_from_number(seed).map_err(js_err)?;
-    Ok(())
+) -> JsResult<JsValue> {
+    to_js(&FieldErrors::check(learning_rate, batch_size, l2, seed, n_train))
 }
 
 /// A drawn or uploaded RGBA image → `{pixels: number[784], light_background, bbox}`, the
 /// 28×28 image the model sees. `background` is "auto", "dark" or "light".
 #[wasm_bindgen(js_name = prepareImage)]
-pub fn prepare_image(rgba: &[u8], width: usize, height: usize, background: &str) -> Result<JsValue, JsError> {
+pub fn prepare_image(rgba: &[u8], width: usize, height: usize, background: &str) -> JsResult<JsValue> {
     let bg = match background {
         "dark" => Background::Dark,
         "light" => Background::Light,
@@ -103,7 +157,7 @@ impl Data {
         train_labels: &[u8],
         test_images: Vec<u8>,
         test_labels: &[u8],
-    ) -> Result<Data, JsError> {
+    ) -> JsResult<Data> {
         let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
         let c = kind.class_names().len();
         let name = kind.id();
@@ -144,9 +198,9 @@ impl Data {
 
     /// Pixels (784 bytes) of test image `index`.
     #[wasm_bindgen(js_name = testImage)]
-    pub fn test_image(&self, index: usize) -> Result<Vec<u8>, JsError> {
+    pub fn test_image(&self, index: usize) -> JsResult<Vec<u8>> {
         if index >= self.test.len() {
-            return Err(JsError::new(&format!("test image {index} does not exist (there are {})", self.test.len())));
+            return Err(invalid(format!("test image {index} does not exist (there are {})", self.test.len())));
         }
         Ok(self.test.image(index).to_vec())
     }
@@ -167,33 +221,49 @@ pub struct Lab {
     trainer: Trainer,
     kind: DatasetKind,
     divergence: Option<String>,
+    /// The measured cost of a step, for [`Lab::play`].
+    timer: UnitTimer,
+    clock: PerformanceClock,
+    eval_due: bool,
 }
 
 #[wasm_bindgen]
 impl Lab {
     /// A model on `data` (the data is shared, not copied), validated hyperparameters first.
     #[wasm_bindgen(constructor)]
-    pub fn new(data: &Data, learning_rate: f64, batch_size: f64, l2: f64, seed: f64) -> Result<Lab, JsError> {
+    pub fn new(data: &Data, learning_rate: f64, batch_size: f64, l2: f64, seed: f64) -> JsResult<Lab> {
         let (train_set, test_set) = data.sets();
         let hyper = Hyperparameters::from_numbers(learning_rate, batch_size, l2, train_set.len()).map_err(js_err)?;
         let seed = train::seed_from_number(seed).map_err(js_err)?;
         let trainer = Trainer::new(train_set, test_set, hyper, seed).map_err(js_err)?;
-        Ok(Lab { trainer, kind: data.kind(), divergence: None })
+        Ok(Lab {
+            trainer,
+            kind: data.kind(),
+            divergence: None,
+            timer: UnitTimer::new(PLAY_CHUNK_MS),
+            clock: PerformanceClock::new(),
+            eval_due: false,
+        })
     }
 
     /// Change learning rate, batch size and L2 α; training continues where it is.
     #[wasm_bindgen(js_name = setHyperparameters)]
-    pub fn set_hyperparameters(&mut self, learning_rate: f64, batch_size: f64, l2: f64) -> Result<(), JsError> {
+    pub fn set_hyperparameters(&mut self, learning_rate: f64, batch_size: f64, l2: f64) -> JsResult<()> {
         let h = Hyperparameters::from_numbers(learning_rate, batch_size, l2, self.trainer.train_set().len())
             .map_err(js_err)?;
-        self.trainer.set_hyperparameters(h).map_err(js_err)
+        self.trainer.set_hyperparameters(h).map_err(js_err)?;
+        // A new batch size changes the cost of a step: learn it afresh from one step per call,
+        // so a jump from batch 1 to 60 000 cannot run 100 slow steps in one go.
+        self.timer.reset();
+        Ok(())
     }
 
     /// Re-initialise weights and shuffling from `seed`.
-    pub fn reset(&mut self, seed: f64) -> Result<(), JsError> {
+    pub fn reset(&mut self, seed: f64) -> JsResult<()> {
         let seed = train::seed_from_number(seed).map_err(js_err)?;
         self.trainer.reset(seed);
         self.divergence = None;
+        self.timer.reset();
         Ok(())
     }
 
@@ -207,24 +277,23 @@ impl Lab {
         losses
     }
 
-    /// Restore where a checkpointed run stood (after `reset(seed)` and `importWeights`): the
-    /// step count, examples seen, and the seeded shuffling position. Returns whether the
-    /// shuffling was replayed exactly (false for runs longer than 2000 epochs).
-    #[wasm_bindgen(js_name = restoreProgress)]
-    pub fn restore_progress(&mut self, step: f64, examples_seen: f64) -> Result<bool, JsError> {
-        let whole = |x: f64, what: &str| {
-            if x.is_finite() && x.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&x) {
-                Ok(x as u64)
-            } else {
-                Err(JsError::new(&format!("{what} must be a whole number ≥ 0; got {x}")))
-            }
-        };
-        let exact = self
-            .trainer
-            .restore_progress(whole(step, "step")?, whole(examples_seen, "examples seen")?)
-            .map_err(js_err)?;
-        self.divergence = None;
-        Ok(exact)
+    /// Train for about `budget_ms` (the play loop's chunk), stopping early where the test set is
+    /// due for an evaluation ([`PLAY_EVAL`]; the last one was at `last_eval_ms` on
+    /// `performance.now()`); returns the loss of each step. `takeEvalDue()` then says whether to
+    /// evaluate; on a divergence `takeDivergence()` returns the message.
+    pub fn play(&mut self, budget_ms: f64, last_eval_ms: f64) -> Vec<f32> {
+        let mut losses = Vec::new();
+        match self.trainer.play_for(&mut self.timer, &self.clock, budget_ms, &PLAY_EVAL, last_eval_ms, &mut losses) {
+            Ok(due) => self.eval_due = due,
+            Err(e) => self.divergence = Some(e.to_string()),
+        }
+        losses
+    }
+
+    /// Whether the last `play` call stopped for a test evaluation (cleared by reading it).
+    #[wasm_bindgen(js_name = takeEvalDue)]
+    pub fn take_eval_due(&mut self) -> bool {
+        std::mem::take(&mut self.eval_due)
     }
 
     /// The divergence message of the last `train` call, if any (cleared by reading it).
@@ -234,17 +303,17 @@ impl Lab {
     }
 
     /// `{step, epoch, examples_seen, epochs_fraction}`.
-    pub fn progress(&self) -> Result<JsValue, JsError> {
+    pub fn progress(&self) -> JsResult<JsValue> {
         to_js(&self.trainer.progress())
     }
 
     /// `{loss, accuracy, count, confusion}` on the full test set.
-    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
+    pub fn evaluate(&mut self) -> JsResult<JsValue> {
         to_js(&self.trainer.evaluate_test())
     }
 
     /// Class probabilities of a 28×28 image of intensities in [0, 1] (ink = 1).
-    pub fn predict(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    pub fn predict(&self, pixels: &[f32]) -> JsResult<Vec<f32>> {
         self.trainer.predict(pixels).map_err(js_err)
     }
 
@@ -271,7 +340,7 @@ impl Lab {
     }
 
     /// `{mean, std}` of the input transform `x = (pixel/255 − mean)/std`.
-    pub fn transform(&self) -> Result<JsValue, JsError> {
+    pub fn transform(&self) -> JsResult<JsValue> {
         to_js(&self.trainer.transform())
     }
 
@@ -286,18 +355,16 @@ impl Lab {
         WeightsFile::from_trainer(&self.trainer, self.kind, test).to_json()
     }
 
-    /// Load a weights file; on any error the current model is kept.
+    /// Continue the run of a weights file (the user's import, or a checkpoint the page saved):
+    /// its weights, seed, hyperparameters and position, the shuffling replayed from the seed
+    /// ([`WeightsFile::resume`]). Returns `{seed, hyperparameters, hyper_applied,
+    /// progress_restored, exact}`. A file that cannot be imported changes nothing.
     #[wasm_bindgen(js_name = importWeights)]
-    pub fn import_weights(&mut self, json: &str) -> Result<(), JsError> {
+    pub fn import_weights(&mut self, json: &str) -> JsResult<JsValue> {
         let file = WeightsFile::from_json(json).map_err(js_err)?;
-        if file.dataset != self.kind {
-            return Err(JsError::new(&format!(
-                "these weights were trained on {}, the lab is on {}: switch the data set first",
-                file.dataset.id(),
-                self.kind.id()
-            )));
-        }
-        let model = file.model().map_err(js_err)?;
-        self.trainer.set_model(model).map_err(js_err)
+        let resumed = file.resume(&mut self.trainer, self.kind).map_err(js_err)?;
+        self.divergence = None;
+        self.timer.reset();
+        to_js(&resumed)
     }
 }
