@@ -12,8 +12,8 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 note "$(cargo --version), node $(node --version), npm $(npm --version)"
 
 say "Chromium for the browser tests"
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  apt_install chromium chromium-driver || note "could not install chromium/chromium-driver (needs apt and root/sudo): browser tests will fail"
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium || note "could not install chromium (needs apt and root/sudo): browser tests will fail"
 fi
 [ -x /usr/bin/chromium ] && note "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
 

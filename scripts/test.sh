@@ -34,7 +34,7 @@ if want lint; then
     "${WASM_CARGO[@]}" clippy --quiet --release --target wasm32-unknown-unknown --lib --tests -- -D warnings
   ) || die "clippy warnings (wasm32): fix them (see above)"
   say "Lint: eslint (www/, scripts/, tests/)"
-  npm run --silent lint || die "eslint found problems (see above); 'npx eslint --fix' fixes some"
+  npm run --silent lint || die "eslint found problems (see above); 'npm run lint -- --fix' fixes some"
   say "Types: tsc --noEmit (checkJs, against wasm-bindgen's .d.ts)"
   npm run --silent typecheck || die "the JavaScript type check failed (see above)"
   passed "lint (rustfmt, clippy ×2, eslint, tsc)" "$t"

@@ -89,6 +89,8 @@ impl UnitTimer {
         max_units: u64,
         mut work: impl FnMut(u64) -> Result<Done>,
     ) -> Result<RunReport> {
+        // A budget that is not a number (JS passed nothing) is no budget: one unit.
+        let budget_ms = if budget_ms.is_finite() { budget_ms } else { 0.0 };
         let start = clock.now_ms();
         let mut units = 0u64;
         while units < max_units {
@@ -172,6 +174,8 @@ mod tests {
         let mut timer = UnitTimer::new(8.0);
         let r = timer.run(&clock, 0.0, 10, |n| Ok(Done { units: n, stop: false })).unwrap();
         assert_eq!(r.units, 1);
+        let r = timer.run(&clock, f64::NAN, u64::MAX, |n| Ok(Done { units: n, stop: false })).unwrap();
+        assert_eq!(r.units, 1, "no budget (NaN from JS) is one unit, not a run without end");
         let e = timer.run(&clock, 5.0, 10, |_| Err(crate::LabError::EmptyImage)).unwrap_err();
         assert_eq!(e, crate::LabError::EmptyImage);
     }

@@ -1,3 +1,4 @@
+// @ts-check
 // Data loading: the manifest, and the four gzip-compressed IDX files of a data set, fetched with
 // byte-level progress, checked against the manifest's length and SHA-256, decompressed with
 // DecompressionStream('gzip') and cached (compressed, verified) with the Cache API so that a
@@ -23,7 +24,7 @@ export async function fetchManifest(baseUrl) {
   try {
     response = await fetch(url, { cache: 'no-cache' });
   } catch (e) {
-    throw new Error(`cannot reach the server for ${MANIFEST_URL} (${e.message})`);
+    throw new Error(`cannot reach the server for ${MANIFEST_URL} (${e.message})`, { cause: e });
   }
   if (!response.ok) {
     throw new Error(`${MANIFEST_URL} is missing (HTTP ${response.status}): run ./lab setup to fetch the data`);
@@ -69,7 +70,7 @@ async function openCache() {
  * Lower-case hex SHA-256 of `bytes`, or null where the browser has no Web Crypto (a page
  * served over plain http to another machine): then only gzip's CRC-32 and the core's IDX
  * validation guard the data.
- * @param {Uint8Array} bytes
+ * @param {Uint8Array<ArrayBuffer>} bytes
  * @returns {Promise<string|null>}
  */
 export async function sha256Hex(bytes) {
@@ -85,18 +86,20 @@ export async function sha256Hex(bytes) {
  * @param {string} path for messages
  * @param {number} expected bytes (from the manifest)
  * @param {(bytes: number) => void} onBytes
- * @returns {Promise<Uint8Array>}
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
  */
 async function readBody(response, path, expected, onBytes) {
   const bytes = new Uint8Array(expected);
   let length = 0;
   const reader = response.body.getReader();
+  /** Set when the body is longer than the manifest says: that error is the one to report. */
+  let oversized = null;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (length + value.byteLength > expected) {
-        throw new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`);
+        throw (oversized = new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`));
       }
       bytes.set(value, length);
       length += value.byteLength;
@@ -104,8 +107,8 @@ async function readBody(response, path, expected, onBytes) {
     }
   } catch (e) {
     reader.cancel().catch(() => {});
-    if (/larger than/.test(e.message)) throw e;
-    throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`);
+    if (e === oversized) throw e;
+    throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`, { cause: e });
   }
   if (length !== expected) {
     throw new Error(`the download of ${path} ended after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes: the connection was interrupted`);
@@ -159,7 +162,7 @@ async function fetchCompressed(cache, url, path, expected, sha256, report, notCa
   try {
     response = await fetch(url, { cache: 'no-cache' });
   } catch (e) {
-    throw new Error(`cannot download ${path}: the network request failed (${e.message})`);
+    throw new Error(`cannot download ${path}: the network request failed (${e.message})`, { cause: e });
   }
   if (!response.ok) {
     throw new Error(`${path} is missing on the server (HTTP ${response.status}): run ./lab setup`);

@@ -6,6 +6,7 @@
 // 'crash' are told, and the session calls restart() and restores its checkpoint.
 
 import { Emitter } from './emitter.js';
+import { LabError } from './errors.js';
 
 /** @import * as P from './protocol.js' */
 
@@ -155,7 +156,7 @@ export class LabClient extends Emitter {
       if (!entry) return;
       this.pending.delete(message.id);
       if (message.ok) entry.resolve(message.result);
-      else entry.reject(new Error(message.error));
+      else entry.reject(new LabError(message.error));
       return;
     }
     this.emit(message.type, message);

@@ -1,6 +1,7 @@
-// Worker side of the lecture sections (issue 3): runs the experiments of src/lessons/ on the
-// worker's wasm `Data` and `Lab`. worker.js imports this module and hands it every request
-// whose type starts with `lesson:`; the page side is www/lessons.js.
+// @ts-check
+// Worker side of the lecture sections: runs the experiments of src/lessons/ on the worker's
+// wasm `Data` and `Lab`. worker.js imports this module and hands it every request whose type
+// starts with `lesson:`; the page side is www/lesson-client.js (and run-control.js).
 //
 // Requests (`lesson:<name>`, payload → result):
 //   create {kind, config}            → {handle, kind, dataset}        an experiment on the loaded data
@@ -36,12 +37,8 @@ import {
 
 /** Prefix of the message types handled here. */
 export const LESSON_PREFIX = 'lesson:';
-/** Time budget of one `run` request unless the page asks for less. */
-const DEFAULT_BUDGET_MS = 30;
 /** Most experiments alive at once (a page holds about a dozen); older ones are freed. */
 const MAX_EXPERIMENTS = 48;
-/** Side of the 28×28 images. */
-const PIXELS = 784;
 
 /** The experiment classes by the name the page uses. */
 const KINDS = {
@@ -55,13 +52,7 @@ const KINDS = {
   online: OnlineHypergradientLesson,
 };
 
-/** Experiments that can finish: whether one has (its `step` then returns no records). */
-const FINISHED = {
-  grid: (lesson) => lesson.summary().done,
-  online: (lesson) => lesson.summary().done,
-};
-
-/** Live experiments: handle → {kind, lesson, msPerUnit}. */
+/** Live experiments: handle → {kind, lesson} (the core keeps each one's measured cost of a unit). */
 const experiments = new Map();
 let nextHandle = 1;
 
@@ -105,7 +96,7 @@ const HANDLERS = {
     const data = requireData(state);
     const lesson = new Kind(data, config);
     const handle = nextHandle++;
-    experiments.set(handle, { kind, lesson, msPerUnit: DEFAULT_BUDGET_MS });
+    experiments.set(handle, { kind, lesson });
     while (experiments.size > MAX_EXPERIMENTS) {
       const [oldest, e] = experiments.entries().next().value;
       e.lesson.free();
@@ -116,26 +107,13 @@ const HANDLERS = {
 
   /**
    * Advance an experiment by whole units (steps, epochs…) until `budgetMs` is spent or
-   * `maxUnits` are done, calling `step(n)` with n sized from the measured cost of a unit.
+   * `maxUnits` are done, or it finishes: the core's timed run (units sized from their
+   * measured cost).
    */
-  run({ handle, maxUnits = Infinity, budgetMs = DEFAULT_BUDGET_MS, summary = false }) {
+  run({ handle, maxUnits = Infinity, budgetMs, summary = false }) {
     const e = experiment(handle);
-    const start = performance.now();
-    const records = [];
-    let units = 0;
-    while (units < maxUnits) {
-      const remaining = budgetMs - (performance.now() - start);
-      if (remaining <= 0 && units > 0) break;
-      const n = Math.max(1, Math.min(maxUnits - units, Math.floor(remaining / e.msPerUnit)));
-      const t0 = performance.now();
-      const got = e.lesson.step(n);
-      const dt = performance.now() - t0;
-      units += n;
-      for (const r of got) records.push(r);
-      e.msPerUnit = 0.7 * e.msPerUnit + (0.3 * dt) / n;
-      if (got.length === 0 && FINISHED[e.kind]?.(e.lesson)) break;
-    }
-    return { records, units, summary: summary ? e.lesson.summary() : null, ms: performance.now() - start };
+    const ran = e.lesson.run(budgetMs, maxUnits);
+    return { ...ran, summary: summary ? e.lesson.summary() : null };
   },
 
   summary({ handle }) {

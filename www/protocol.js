@@ -6,7 +6,7 @@
 //
 //   page → worker   {id, type, ...payload}               type ∈ keyof Requests, payload: Requests[type]
 //   worker → page   {id, ok: true, result}               result: Results[type]
-//                   {id, ok: false, error}               the core's (or the worker's) message
+//                   {id, ok: false, error}               ErrorData {message, kind, field, reason} (errors.js)
 //                   {type: 'load-progress' | 'progress' | 'stopped' | 'fatal', ...}   WorkerEvent
 // The page adds one event of its own: 'crash' (LabClient: the worker died, hung or trapped).
 // Where the core declares a type (www/pkg/softmax_lab.d.ts, from wasm-bindgen), it is used
@@ -16,7 +16,7 @@
 
 /**
  * The core's default settings (`defaults()` of the wasm module).
- * @typedef {{learning_rate: number, batch_size: number, l2: number, seed: number}} Defaults
+ * @typedef {{learning_rate: number, batch_size: number, l2: number, seed: number, max_learning_rate: number, max_l2: number, max_import_bytes: number, train_size: number, play_chunk_ms: number}} Defaults
  */
 
 /**
@@ -218,7 +218,7 @@
 /**
  * The worker's reply to request `id`.
  * @template {RequestType} T
- * @typedef {{id: number, ok: true, result: Results[T]} | {id: number, ok: false, error: string}} ReplyMessage
+ * @typedef {{id: number, ok: true, result: Results[T]} | {id: number, ok: false, error: import('./errors.js').ErrorData}} ReplyMessage
  */
 
 /**

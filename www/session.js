@@ -17,8 +17,6 @@ import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
 const STEP_EVAL_DELAY_MS = 250;
-/** Largest weights file the page reads (the core's limit too; a 784×10 model is about 0.2 MB). */
-export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 /** The status while training plays. */
 const TRAINING = 'Training in the background: the charts update as it runs. Press Pause to stop.';
 /** Names of the hyperparameters in the order of the form. */
@@ -436,8 +434,10 @@ export class Session extends Emitter {
       this.invalidate('import');
     };
     if (s.busy || s.generation === 0) return refuse('no model is loaded yet');
-    if (file.size > MAX_IMPORT_BYTES) {
-      return refuse(`the file is ${(file.size / 1e6).toFixed(1)} MB; a weights file is about 0.2 MB and at most ${MAX_IMPORT_BYTES / 2 ** 20} MB is read`);
+    // The core's limit (a 784×10 model is about 0.2 MB), checked before the file is read.
+    const limit = s.defaults.max_import_bytes;
+    if (file.size > limit) {
+      return refuse(`the file is ${(file.size / 1e6).toFixed(1)} MB; a weights file is about 0.2 MB and at most ${limit / 2 ** 20} MB is read`);
     }
     let text;
     try {
@@ -452,7 +452,7 @@ export class Session extends Emitter {
       r = await this.lab.importWeights(text);
     } catch (e) {
       if (e.crashed) return refuse('the training worker crashed while reading it');
-      return refuse(e.message.replace(/^cannot import weights: /, ''));
+      return refuse(e.reason ?? e.message); // the core's reason, without "cannot import weights: "
     }
     this.adopt(r);
     if (r.hyperApplied) {

@@ -1,6 +1,7 @@
+// @ts-check
 // The module Worker that owns the wasm `Data` and `Lab`. The page never holds the model.
 //
-// Protocol (see lab.js for the client):
+// Protocol (typed in protocol.js; lab.js is the client):
 //   page → worker   {id, type, ...payload}
 //   worker → page   {id, ok: true, result} | {id, ok: false, error}        (one reply per request;
 //                                          error = {message, kind, field, reason}: errors.js)
@@ -52,8 +53,15 @@ tick.port1.onmessage = (event) => {
   if (event.data === state.loopId) runChunk();
 };
 
+/** The worker's global scope (the type check's lib is the page's DOM). */
+const scope = /** @type {{postMessage(message: unknown, transfer: Transferable[]): void, close(): void}} */ (/** @type {unknown} */ (self));
+
+/**
+ * @param {unknown} message
+ * @param {Transferable[]} [transfer]
+ */
 function post(message, transfer = []) {
-  self.postMessage(message, transfer);
+  scope.postMessage(message, transfer);
 }
 
 /** A trap leaves the wasm instance in an unknown state: the page must restart the worker. */
@@ -156,7 +164,7 @@ const HANDLERS = {
     try {
       data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
     } catch (e) {
-      throw new Error(`${errorData(e).message}. The data files are damaged: run ./lab setup again`);
+      throw new Error(`${errorData(e).message}. The data files are damaged: run ./lab setup again`, { cause: e });
     }
     buffers.length = 0;
     if (state.lab) state.lab.free();
@@ -347,7 +355,7 @@ const TEST_ACTIONS = {
     return null;
   },
   close() {
-    setTimeout(() => self.close());
+    setTimeout(() => scope.close());
     return null;
   },
   hang() {
