@@ -206,7 +206,7 @@ export class LabClient extends Emitter {
   }
 
   /**
-   * Check each hyperparameter alone; resolves with `{learningRate, batchSize, l2, seed}` error messages or null.
+   * Check each hyperparameter alone; resolves with `{learning_rate, batch_size, l2, seed}` error messages or null.
    * @param {P.Hyper} hyper
    */
   validate(hyper) {

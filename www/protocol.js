@@ -21,17 +21,17 @@
 
 /**
  * The settings of the form, in the page's names.
- * @typedef {{learningRate: number, batchSize: number, l2: number, seed: number}} Hyper
+ * @typedef {{learning_rate: number, batch_size: number, l2: number, seed: number}} Hyper
  */
 
 /**
  * The settings the live model takes (the seed only counts at a reset).
- * @typedef {{learningRate: number, batchSize: number, l2: number}} LiveHyper
+ * @typedef {{learning_rate: number, batch_size: number, l2: number}} LiveHyper
  */
 
 /**
  * The core's message for each setting it refuses (null: accepted).
- * @typedef {{learningRate: string|null, batchSize: string|null, l2: string|null, seed: string|null}} HyperErrors
+ * @typedef {{learning_rate: string|null, batch_size: string|null, l2: string|null, seed: string|null}} HyperErrors
  */
 
 /**

@@ -8,8 +8,24 @@ import { CURRENT, SessionStore } from './store.js';
 /** While the model changes, a checkpoint is saved at least this often… */
 export const CHECKPOINT_EVERY_MS = 5000;
 /** …and always on Pause, after Step, Reset, import and data-set loads, and when the page hides. */
-/** Version of the saved-session record. */
-const RECORD_VERSION = 1;
+/** Version of the saved-session record (2: `hyper` in the core's field names). */
+const RECORD_VERSION = 2;
+
+/**
+ * A record as an older page saved it, brought to the current version (or null if it cannot be):
+ * version 1 named the hyperparameters learningRate and batchSize.
+ * @param {any} r
+ * @returns {SavedSession|null}
+ */
+export function upgradeRecord(r) {
+  if (!r || typeof r !== 'object' || !r.hyper || typeof r.hyper !== 'object') return null;
+  if (r.version === RECORD_VERSION) return r;
+  if (r.version === 1) {
+    const { learningRate, batchSize, l2, seed } = r.hyper;
+    return { ...r, version: RECORD_VERSION, hyper: { learning_rate: learningRate, batch_size: batchSize, l2, seed } };
+  }
+  return null;
+}
 
 /**
  * The saved-session record: what a reload or a crash comes back to.
@@ -63,8 +79,8 @@ export class Checkpoints {
    */
   async read() {
     try {
-      const r = /** @type {SavedSession|undefined} */ (await this.store.get(CURRENT));
-      const ok = r && r.version === RECORD_VERSION && typeof r.weights === 'string' && r.hyper && typeof r.dataset === 'string';
+      const r = upgradeRecord(await this.store.get(CURRENT));
+      const ok = r && typeof r.weights === 'string' && typeof r.dataset === 'string';
       return ok ? r : null;
     } catch (e) {
       this.session.notify('storage', 'warn', `Sessions cannot be saved in this browser (${e.message}): reloading the page starts over.`);

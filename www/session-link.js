@@ -59,7 +59,7 @@ export async function applyLink(session, link) {
     dataset = 'mnist';
   }
   const h = s.hyper;
-  const settings = `ε = ${h.learningRate}, batch size ${h.batchSize}, α = ${h.l2}, seed ${h.seed}, ${DATASET_NAMES[dataset]}`;
+  const settings = `ε = ${h.learning_rate}, batch size ${h.batch_size}, α = ${h.l2}, seed ${h.seed}, ${DATASET_NAMES[dataset]}`;
   if (problems.length) {
     session.notify('link', 'warn', `This link's settings could not all be used — ${problems.join('; ')}. The defaults stand in for those. Running: ${settings}.`, [
       { label: 'OK', testid: 'notice-ok', run: () => session.dismiss('link') },

@@ -66,7 +66,7 @@ export function initialState() {
     generation: 0,
     hyper: null,
     input: null,
-    errors: { learningRate: null, batchSize: null, l2: null, seed: null },
+    errors: { learning_rate: null, batch_size: null, l2: null, seed: null },
     playing: false,
     busy: true,
     progress: { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0 },

@@ -20,7 +20,7 @@ const STEP_EVAL_DELAY_MS = 250;
 /** The status while training plays. */
 const TRAINING = 'Training in the background: the charts update as it runs. Press Pause to stop.';
 /** Names of the hyperparameters in the order of the form. */
-export const HYPER_FIELDS = ['learningRate', 'batchSize', 'l2', 'seed'];
+export const HYPER_FIELDS = ['learning_rate', 'batch_size', 'l2', 'seed'];
 
 /**
  * Events of the session: 'frame' (the Set of what changed since the last frame), 'dataset' (a
@@ -35,7 +35,7 @@ export const HYPER_FIELDS = ['learningRate', 'batchSize', 'l2', 'seed'];
  * @returns {import('./protocol.js').Hyper}
  */
 function hyperOf(d) {
-  return { learningRate: d.learning_rate, batchSize: d.batch_size, l2: d.l2, seed: d.seed };
+  return { learning_rate: d.learning_rate, batch_size: d.batch_size, l2: d.l2, seed: d.seed };
 }
 
 /**
@@ -214,7 +214,7 @@ export class Session extends Emitter {
         baseUrl: this.baseUrl,
         dataset: name,
         entry: s.manifest[name],
-        hyper: { learningRate: s.hyper.learningRate, batchSize: s.hyper.batchSize, l2: s.hyper.l2 },
+        hyper: { learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 },
         seed: s.hyper.seed,
       });
       s.dataset = r.dataset;
@@ -288,7 +288,7 @@ export class Session extends Emitter {
   /** Whether Step/Play may start: model loaded and no invalid training hyperparameter. */
   canTrain() {
     const s = this.state;
-    return !s.busy && s.status.state !== 'loading' && s.hyper !== null && !s.errors.learningRate && !s.errors.batchSize && !s.errors.l2 && s.generation > 0;
+    return !s.busy && s.status.state !== 'loading' && s.hyper !== null && !s.errors.learning_rate && !s.errors.batch_size && !s.errors.l2 && s.generation > 0;
   }
 
   /**
@@ -308,9 +308,9 @@ export class Session extends Emitter {
       s.errors = errors;
       const before = { ...s.hyper };
       for (const f of HYPER_FIELDS) if (!errors[f]) s.hyper[f] = input[f];
-      const changed = ['learningRate', 'batchSize', 'l2'].some((f) => before[f] !== s.hyper[f]);
+      const changed = ['learning_rate', 'batch_size', 'l2'].some((f) => before[f] !== s.hyper[f]);
       if ((changed || force) && s.generation > 0) {
-        await this.lab.setHyperparameters({ learningRate: s.hyper.learningRate, batchSize: s.hyper.batchSize, l2: s.hyper.l2 });
+        await this.lab.setHyperparameters({ learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 });
       }
       this.state.link = buildLink(this.baseUrl, s.hyper, s.dataset);
       if (changed) this.checkpoints.unsaved = true;

@@ -4,7 +4,7 @@
 // number, each name once, nothing else); ranges are the core's to judge (applyLink in session-link.js).
 
 /** Query parameter → hyperparameter field of the session. */
-export const LINK_PARAMS = { lr: 'learningRate', batch: 'batchSize', l2: 'l2', seed: 'seed' };
+export const LINK_PARAMS = { lr: 'learning_rate', batch: 'batch_size', l2: 'l2', seed: 'seed' };
 /** Hyperparameter field → query parameter (LINK_PARAMS inverted), for messages. */
 export const LINK_NAMES = Object.fromEntries(Object.entries(LINK_PARAMS).map(([name, field]) => [field, name]));
 /** Data sets a link may name. */
@@ -21,7 +21,7 @@ function quote(text) {
 /**
  * Parse a query string strictly.
  * @param {string} search e.g. location.search
- * @returns {{present: boolean, values: {learningRate?: number, batchSize?: number, l2?: number, seed?: number, dataset?: string}, problems: string[]}}
+ * @returns {{present: boolean, values: {learning_rate?: number, batch_size?: number, l2?: number, seed?: number, dataset?: string}, problems: string[]}}
  *   `present`: the link names at least one parameter; `problems`: one sentence per value
  *   that was not taken (the page then uses the default for it).
  */
@@ -52,7 +52,7 @@ export function parseLink(search) {
 /**
  * The link that reproduces a run from step 0.
  * @param {string} pageUrl the page's address (its query and fragment are replaced)
- * @param {{learningRate: number, batchSize: number, l2: number, seed: number}} hyper
+ * @param {{learning_rate: number, batch_size: number, l2: number, seed: number}} hyper
  * @param {string} dataset
  */
 export function buildLink(pageUrl, hyper, dataset) {

@@ -34,12 +34,13 @@ export function figures(...items) {
 }
 
 /**
- * A labelled number input.
- * @param {{id: string, testid?: string, label: string, value: number, min?: number, max?: number, step?: string, note?: string}} spec
+ * A labelled number input (empty until `fillDefaults` if no value is given).
+ * @param {{id: string, testid?: string, label: string, value?: number, min?: number, max?: number, step?: string, note?: string}} spec
  * @returns {{node: HTMLElement, input: HTMLInputElement, value: () => number}}
  */
 export function numberField({ id, testid, label, value, min, max, step = 'any', note }) {
-  const input = el('input', { id, testid: testid || id, type: 'number', value: String(value), min, max, step, inputmode: 'decimal', autocomplete: 'off' });
+  const input = el('input', { id, testid: testid || id, type: 'number', value: value === undefined ? '' : String(value), min, max, step, inputmode: 'decimal', autocomplete: 'off' });
+  input.addEventListener('input', () => (input.dataset.edited = 'true'));
   const node = el('label', { class: 'lfield', for: id }, el('span', { class: 'lfield-label' }, label), input, note ? el('span', { class: 'lfield-note' }, note) : null);
   return {
     node,
@@ -50,6 +51,19 @@ export function numberField({ id, testid, label, value, min, max, step = 'any', 
       return v;
     },
   };
+}
+
+/**
+ * Fill number fields with defaults that arrive later (the core's, from the worker), leaving any
+ * field the user has typed into; each filled field then fires `change` like a typed value.
+ * @param {Array<[{input: HTMLInputElement}, number]>} pairs
+ */
+export function fillDefaults(pairs) {
+  for (const [field, value] of pairs) {
+    if (field.input.dataset.edited) continue;
+    field.input.value = String(value);
+    field.input.dispatchEvent(new Event('change'));
+  }
 }
 
 /**

@@ -174,7 +174,7 @@ const HANDLERS = {
     let lab;
     let usedDefaults = false;
     try {
-      lab = new Lab(data, hyper.learningRate, hyper.batchSize, hyper.l2, seed);
+      lab = new Lab(data, hyper.learning_rate, hyper.batch_size, hyper.l2, seed);
     } catch {
       // The page passes its last valid values; should they not fit this data set, use the defaults.
       const d = defaults();
@@ -199,15 +199,14 @@ const HANDLERS = {
     };
   },
 
-  async validate({ learningRate, batchSize, l2, seed }) {
+  async validate({ learning_rate, batch_size, l2, seed }) {
     await state.wasmReady;
     const n = state.data ? state.data.trainSize() : defaults().train_size;
-    const e = validateHyperparameters(learningRate, batchSize, l2, seed, n);
-    return { learningRate: e.learning_rate, batchSize: e.batch_size, l2: e.l2, seed: e.seed };
+    return validateHyperparameters(learning_rate, batch_size, l2, seed, n);
   },
 
-  setHyperparameters({ learningRate, batchSize, l2 }) {
-    requireLab().setHyperparameters(learningRate, batchSize, l2); // the core re-learns a step's cost
+  setHyperparameters({ learning_rate, batch_size, l2 }) {
+    requireLab().setHyperparameters(learning_rate, batch_size, l2); // the core re-learns a step's cost
     return null;
   },
 
@@ -294,7 +293,6 @@ const HANDLERS = {
     state.playing = false;
     newGeneration();
     const evaluation = evaluateNow();
-    const h = r.hyperparameters;
     return {
       progress: lab.progress(),
       generation: state.generation,
@@ -303,7 +301,7 @@ const HANDLERS = {
       progressRestored: r.progress_restored,
       hyperApplied: r.hyper_applied,
       seed: r.seed,
-      hyperparameters: { learningRate: h.learning_rate, batchSize: h.batch_size, l2: h.l2 },
+      hyperparameters: r.hyperparameters,
     };
   },
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildLink, LINK_DATASETS, LINK_NAMES, LINK_PARAMS, parseLink } from '../../www/share.js';
 
-const HYPER = { learningRate: 0.1, batchSize: 100, l2: 0.0001, seed: 42 };
+const HYPER = { learning_rate: 0.1, batch_size: 100, l2: 0.0001, seed: 42 };
 
 test('buildLink replaces query and fragment and names every setting', () => {
   const link = buildLink('http://127.0.0.1:8000/lab/index.html?old=1#train', HYPER, 'fashion');
@@ -11,7 +11,7 @@ test('buildLink replaces query and fragment and names every setting', () => {
 });
 
 test('a built link parses back to the same settings, with no problems', () => {
-  for (const hyper of [HYPER, { learningRate: 2.5e-7, batchSize: 1, l2: 0, seed: 4294967295 }, { learningRate: 1e21, batchSize: 60000, l2: 1e-12, seed: 0 }]) {
+  for (const hyper of [HYPER, { learning_rate: 2.5e-7, batch_size: 1, l2: 0, seed: 4294967295 }, { learning_rate: 1e21, batch_size: 60000, l2: 1e-12, seed: 0 }]) {
     for (const dataset of LINK_DATASETS) {
       const parsed = parseLink(new URL(buildLink('http://h/', hyper, dataset)).search);
       assert.deepEqual(parsed, { present: true, values: { ...hyper, dataset }, problems: [] });
@@ -20,7 +20,7 @@ test('a built link parses back to the same settings, with no problems', () => {
 });
 
 test('LINK_NAMES is LINK_PARAMS inverted', () => {
-  assert.deepEqual(LINK_NAMES, { learningRate: 'lr', batchSize: 'batch', l2: 'l2', seed: 'seed' });
+  assert.deepEqual(LINK_NAMES, { learning_rate: 'lr', batch_size: 'batch', l2: 'l2', seed: 'seed' });
   for (const [name, field] of Object.entries(LINK_PARAMS)) assert.equal(LINK_NAMES[field], name);
   assert.equal(Object.keys(LINK_NAMES).length, Object.keys(LINK_PARAMS).length);
 });
@@ -41,7 +41,7 @@ test('values that are not plain decimal numbers are refused, one problem each', 
 
 test('plain decimal forms are taken', () => {
   const r = parseLink('?lr=.5&batch=%2B10&l2=1E-3&seed=-0');
-  assert.deepEqual(r.values, { learningRate: 0.5, batchSize: 10, l2: 0.001, seed: -0 });
+  assert.deepEqual(r.values, { learning_rate: 0.5, batch_size: 10, l2: 0.001, seed: -0 });
   assert.deepEqual(r.problems, []);
   // An unencoded '+' is a space in a query string: not a number.
   assert.deepEqual(parseLink('?batch=+10').problems, ['batch=“ 10” is not a number']);
@@ -62,7 +62,7 @@ test('an unknown data set is refused', () => {
 test('an unknown parameter is refused but counts as a link', () => {
   const r = parseLink('?lr=0.2&utm_source=x');
   assert.equal(r.present, true);
-  assert.deepEqual(r.values, { learningRate: 0.2 });
+  assert.deepEqual(r.values, { learning_rate: 0.2 });
   assert.deepEqual(r.problems, ['the link\'s parameter “utm_source” is not one the lab knows (lr, batch, l2, seed, dataset)']);
 });
 

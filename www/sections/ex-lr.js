@@ -12,7 +12,7 @@ import { errorText, formatNumber } from '../format.js';
 import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
 import { Driver, lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
-import { chartCard, figure, figures, numberField, numTable, statusLine } from '../widgets.js';
+import { chartCard, figure, figures, fillDefaults, numberField, numTable, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'ex-lr';
@@ -50,10 +50,12 @@ function build(root, session) {
   const charts = {};
 
   // --- The problem shared by the three methods ---------------------------------------------
-  const trainSize = numberField({ id: 'lr-train', label: 'Training split', value: 2000, min: 1, max: 59000, step: '1', note: 'images' });
-  const valSize = numberField({ id: 'lr-validation', label: 'Validation split', value: 1000, min: 1, max: 59000, step: '1', note: 'held out of training' });
-  const budget = numberField({ id: 'lr-budget', label: 'Steps T per run', value: 200, min: 1, max: 5000, step: '1' });
-  const batch = numberField({ id: 'lr-batch', label: 'Batch size', value: 50, min: 1, max: 59000, step: '1' });
+  // The problem's and the methods' fields start at the core's defaults (LrSetup,
+  // HypergradientConfig, OnlineConfig), filled in below once the worker has them.
+  const trainSize = numberField({ id: 'lr-train', label: 'Training split', min: 1, max: 59000, step: '1', note: 'images' });
+  const valSize = numberField({ id: 'lr-validation', label: 'Validation split', min: 1, max: 59000, step: '1', note: 'held out of training' });
+  const budget = numberField({ id: 'lr-budget', label: 'Steps T per run', min: 1, max: 5000, step: '1' });
+  const batch = numberField({ id: 'lr-batch', label: 'Batch size', min: 1, max: 59000, step: '1' });
   const setup = () => ({ train_size: trainSize.value(), validation_size: valSize.value(), budget: budget.value(), batch_size: batch.value() });
   const T = () => Math.max(1, budget.value() || 1);
 
@@ -90,8 +92,8 @@ function build(root, session) {
   // --- (b) Hypergradient descent -------------------------------------------------------------
   const hyper = { records: [], steps: 0 };
   const hyperStatus = statusLine('hyper-status');
-  const eps0 = numberField({ id: 'hyper-eps0', label: 'Start ε₀', value: 0.003, min: 1e-6, max: 100, note: 'try 1: chaotic' });
-  const eta = numberField({ id: 'hyper-eta', label: 'Step η on log ε', value: 5, min: 0, max: 1e6 });
+  const eps0 = numberField({ id: 'hyper-eps0', label: 'Start ε₀', min: 1e-6, max: 100, note: 'try 1: chaotic' });
+  const eta = numberField({ id: 'hyper-eta', label: 'Step η on log ε', min: 0, max: 1e6 });
   const iterations = numberField({ id: 'hyper-iterations', label: 'Hyper-iterations', value: 12, min: 1, max: 200, step: '1' });
   const hyperCard = chartCard('hyper-chart', '', '', 'Press ▶ Play.');
   const hyperFigs = {
@@ -124,8 +126,8 @@ function build(root, session) {
   // --- (c) Online hypergradient descent -------------------------------------------------------
   const online = { x: [], eps: [], loss: [], steps: 0, summary: null };
   const onlineStatus = statusLine('online-status');
-  const onlineEps0 = numberField({ id: 'online-eps0', label: 'Start ε₀', value: 0.01, min: 1e-6, max: 100 });
-  const beta = numberField({ id: 'online-beta', label: 'β', value: 0.001, min: 0, max: 1000 });
+  const onlineEps0 = numberField({ id: 'online-eps0', label: 'Start ε₀', min: 1e-6, max: 100 });
+  const beta = numberField({ id: 'online-beta', label: 'β', min: 0, max: 1000 });
   const onlineCard = chartCard('online-chart', '', '', 'Press ▶ Play.');
   const onlineFigs = {
     eps: figure('online-eps', 'ε at the end'),
@@ -359,4 +361,9 @@ function build(root, session) {
   });
   for (const f of [trainSize.input, valSize.input, budget.input, batch.input]) f.addEventListener('change', () => setValue(root.querySelector('[data-testid="lr-setup"]'), setupNote()));
   checkButton.disabled = true;
+
+  Promise.all([client.call('defaults', { kind: 'hypergradient' }), client.call('defaults', { kind: 'online' })]).then(([h, o]) => {
+    const s = h.setup;
+    fillDefaults([[trainSize, s.train_size], [valSize, s.validation_size], [budget, s.budget], [batch, s.batch_size], [eps0, h.epsilon0], [eta, h.hyper_lr], [onlineEps0, o.epsilon0], [beta, o.beta]]);
+  });
 }

@@ -132,7 +132,7 @@ export function mount(root, session) {
   select.addEventListener('change', () => session.loadDataset(select.value));
 
   const fields = {
-    learningRate: field({
+    learning_rate: field({
       id: 'lr',
       testid: 'lr',
       label: 'Learning rate ',
@@ -140,7 +140,7 @@ export function mount(root, session) {
       math: [TEX.update],
       note: ['Changes apply at the next step, without a reset.'],
     }),
-    batchSize: field({
+    batch_size: field({
       id: 'batch-size',
       testid: 'batch-size',
       label: 'Batch size ',
@@ -233,8 +233,8 @@ export function mount(root, session) {
           el('div', { class: 'field-math formula-row' }, ...transformMath),
           datasetNote,
         ),
-        fields.learningRate.node,
-        fields.batchSize.node,
+        fields.learning_rate.node,
+        fields.batch_size.node,
         fields.l2.node,
         fields.seed.node,
         shareField(),
@@ -270,7 +270,7 @@ export function mount(root, session) {
     importLabel.classList.toggle('disabled', !loaded);
     select.disabled = s.busy;
     let why = '';
-    const invalid = Boolean(s.errors.learningRate || s.errors.batchSize || s.errors.l2);
+    const invalid = Boolean(s.errors.learning_rate || s.errors.batch_size || s.errors.l2);
     if (s.playing && invalid) why = 'Training continues with the last valid value of the marked field.';
     else if (loaded && invalid) why = 'Fix the marked hyperparameter to train: Step and Play are off until then.';
     else if (loaded && s.errors.seed) why = 'Fix the seed to reset.';
