@@ -8,6 +8,7 @@
 //! | [`data`] | IDX parsing and validation, `u8` data sets, the input transform |
 //! | [`model`] | softmax regression: forward pass, stable softmax/cross-entropy, gradient |
 //! | [`train`] | minibatch SGD with seeded shuffling, live hyperparameters, evaluation |
+//! | [`step_view`] | one SGD step of the main model with every intermediate matrix |
 //! | [`run`] | time-budgeted runs (the clock passed in): how the page trains and runs lessons |
 //! | [`preprocess`] | drawn or photographed digits → 28×28 the MNIST way |
 //! | [`export`] | the weights file format shared by the page and the CLI |
@@ -22,6 +23,7 @@ pub mod lessons;
 pub mod model;
 pub mod preprocess;
 pub mod run;
+pub mod step_view;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

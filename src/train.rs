@@ -378,6 +378,26 @@ impl Trainer {
         Ok(loss)
     }
 
+    /// The training-set indices of the next step's minibatch, without taking the step (at an
+    /// epoch's end, the first of the next epoch's shuffle, drawn from a copy of the stream).
+    pub fn next_batch(&self) -> Vec<u32> {
+        let n = self.train.len();
+        let m = self.hyper.batch_size;
+        if self.cursor >= n {
+            let mut rng = self.rng.clone();
+            let mut order = self.order.clone();
+            order.shuffle(&mut rng);
+            order[..m.min(n)].to_vec()
+        } else {
+            self.order[self.cursor..self.cursor + m.min(n - self.cursor)].to_vec()
+        }
+    }
+
+    /// The input transform as a lookup table from pixel value to input.
+    pub fn input_lut(&self) -> &[f32; 256] {
+        &self.lut
+    }
+
     /// Up to `count` steps, appending each minibatch loss to `losses`. Stops at the first
     /// divergence and returns it (the losses of the steps before it are kept).
     pub fn steps(&mut self, count: usize, losses: &mut Vec<f32>) -> Result<()> {

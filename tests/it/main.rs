@@ -23,4 +23,5 @@ mod prop_import;
 mod prop_preprocess;
 mod restore;
 mod softmax;
+mod step_view;
 mod training;
