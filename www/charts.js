@@ -168,7 +168,7 @@ export function createTestChart(container) {
   };
 }
 
-// ---------- Lecture sections (issue 3): one generic line chart ----------
+// ---------- Lecture sections: one generic line chart ----------
 
 /** Significant digits for legend values of the lecture charts. */
 function significant(v) {

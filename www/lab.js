@@ -18,7 +18,7 @@ export const WATCHDOG_SILENCE_MS = 8000;
 export const WATCHDOG_LOAD_SILENCE_MS = 60_000;
 /** …and how long the probe (a ping) may then take before the worker counts as hung. */
 export const WATCHDOG_PROBE_MS = 3000;
-/** Name of the window event that carries the test-only requests (README, "Test hooks"). */
+/** Name of the window event that carries the test-only requests (docs/testing.md, "Test hooks"). */
 export const TEST_EVENT = 'softmax-lab-test';
 
 /**

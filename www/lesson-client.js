@@ -1,5 +1,5 @@
 // @ts-check
-// Page side of the lecture sections' worker requests (issue 3): `lesson:*` requests to the
+// Page side of the lecture sections' worker requests: `lesson:*` requests to the
 // worker's lessons module (lessons-worker.js) and the experiments living there behind handles.
 // No experiment runs here: every number comes from the Rust core in the worker.
 

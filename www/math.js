@@ -55,7 +55,7 @@ export async function renderTex(node, source, display = false) {
   node.dataset.tex = source;
   if (!node.firstChild) {
     node.textContent = source;
-    node.dataset.pending = ''; // hidden by style.css until typeset
+    node.dataset.pending = ''; // hidden by www/css/components/math.css until typeset
   }
   try {
     await loadKatex();

@@ -317,7 +317,7 @@ const HANDLERS = {
     return { playing: state.playing };
   },
 
-  /** Test-only (documented in README, "Test hooks"): see TEST_ACTIONS. */
+  /** Test-only (documented in docs/testing.md, "Test hooks"): see TEST_ACTIONS. */
   __test({ action }) {
     const run = TEST_ACTIONS[action];
     if (!run) throw new Error(`unknown test action "${action}"`);

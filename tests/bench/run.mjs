@@ -1,4 +1,4 @@
-// The speed benchmark behind `./lab bench` (issue 4). It serves the lab with the benchmark pages
+// The speed benchmark behind `./lab bench`. It serves the lab with the benchmark pages
 // (scripts/serve.mjs --bench), runs headless Debian Chromium through playwright-core, and measures
 // in one browser session:
 //   - the real page (index.html, through its data-testids): cold and warm load to "ready", bytes

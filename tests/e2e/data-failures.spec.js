@@ -1,4 +1,4 @@
-// Issue 5, data files: every way a downloaded file can be wrong gives a clear message and a
+// Data files: every way a downloaded file can be wrong gives a clear message and a
 // Retry button; the page stays usable (the form validates, the pad answers, nothing hangs) and
 // Retry loads the data once the problem is gone. Broken files are made from the real ones and
 // served with page.route (the worker's requests go through it too).

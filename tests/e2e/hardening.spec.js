@@ -1,4 +1,4 @@
-// Issue 5, "bad input → clear error, model intact": hyperparameters typed into every box,
+// Bad input → a clear error, the model intact: hyperparameters typed into every box,
 // divergence, what is drawn or dropped on the pad, and imported weights files. Each case checks
 // what the user sees (the message, the marked control) and the state afterwards.
 import { mkdirSync, truncateSync, writeFileSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// End-to-end tests of the lab page in headless Chromium (issue 2, section 5 "e2e").
+// End-to-end tests of the lab page in headless Chromium.
 // Every test also fails if the page logs a console error, throws, violates its CSP, requests
 // something that is not there, or reaches outside its origin (fixture `problems`, support/lab.js).
 import { mkdirSync, readFileSync } from 'node:fs';

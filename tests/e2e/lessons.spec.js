@@ -1,8 +1,8 @@
-// End-to-end tests of the lecture sections (issue 3): each section renders its plots and
+// End-to-end tests of the lecture sections: each section renders its plots and
 // figures with no console error (fixture `problems`, support/lab.js), the attenuated-gradient
 // Play makes MSE stall while log-loss recovers, the exercises answer from their runs, and
 // screenshots for people to look at (tests/e2e/screenshots/lessons-*.png).
-// Numbers are read from data-value attributes (README, "Test hooks"), never from text.
+// Numbers are read from data-value attributes (docs/testing.md, "Test hooks"), never from text.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, byId, num, waitNum, openLab, drawStrokes, ONE } from './support/lab.js';

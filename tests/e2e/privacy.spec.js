@@ -1,4 +1,4 @@
-// Issue 5, "nothing leaves the machine": every request of a whole session (load, train, draw,
+// "Nothing leaves the machine": every request of a whole session (load, train, draw,
 // open images, export, import, a shared link, a reload) goes to the page's own origin; the
 // server's Content-Security-Policy is on every response and blocks anything else; the front end
 // has no inline handlers and never turns text into markup.

@@ -1,4 +1,4 @@
-// Issue 5, "nothing lost": the session is checkpointed in IndexedDB and a reload resumes it
+// Nothing lost: the session is checkpointed in IndexedDB and a reload resumes it
 // exactly; a shared link replays a run step for step; a crashed, trapped or hung worker is
 // restarted and the last checkpoint restored.
 import { mkdirSync } from 'node:fs';

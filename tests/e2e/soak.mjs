@@ -1,4 +1,4 @@
-// Soak test (issue 5, "long runs"), run by hand — not part of ./lab test (it takes minutes):
+// Soak test (long runs), run by hand — not part of ./lab test (it takes minutes):
 //
 //   node tests/e2e/soak.mjs [--epochs 50] [--predictions 10000] [--port 8799]
 //

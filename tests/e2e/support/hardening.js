@@ -1,4 +1,4 @@
-// Helpers of the hardening specs (issue 5): stepping fast, the test-only worker hooks,
+// Helpers of the hardening specs: stepping fast, the test-only worker hooks,
 // downloading the exported weights, and broken copies of the real data files.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ export async function savedAt(page, step) {
 }
 
 /**
- * Send a test-only request to the training worker (README, "Test hooks"): 'trap', 'throw',
+ * Send a test-only request to the training worker (docs/testing.md, "Test hooks"): 'trap', 'throw',
  * 'close', 'hang' or 'memory'. Resolves with the worker's answer (crashing ones answer null
  * first, or never).
  */

@@ -1,5 +1,5 @@
 // Page-side helpers and the `test` fixture shared by the e2e specs.
-// The page's stable hooks are data-testid attributes (README, "Test hooks"); numbers are read
+// The page's stable hooks are data-testid attributes (docs/testing.md, "Test hooks"); numbers are read
 // from their data-value attribute, never parsed from formatted text.
 import { test as base, expect } from '@playwright/test';
 
