@@ -41,5 +41,24 @@ else
   note "node_modules matches package-lock.json"
 fi
 
+# --- numpy for the import tests (tests/fixtures/numpy_fixtures.py writes real .npy/.npz with it) ---
+NUMPY_VERSION=2.4.6
+say "numpy $NUMPY_VERSION (python3) for the numpy import tests"
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
+  apt_install python3 python3-pip || true
+fi
+if command -v python3 >/dev/null 2>&1; then
+  if [ "$(python3 -c 'import numpy; print(numpy.__version__)' 2>/dev/null)" != "$NUMPY_VERSION" ]; then
+    note "pip install numpy==$NUMPY_VERSION"
+    python3 -m pip install -q --disable-pip-version-check "numpy==$NUMPY_VERSION" 2>/dev/null \
+      || python3 -m pip install -q --disable-pip-version-check --break-system-packages "numpy==$NUMPY_VERSION" \
+      || note "could not install numpy: the numpy import tests will fail"
+  fi
+  note "$(python3 -c 'import numpy; print("numpy", numpy.__version__)' 2>/dev/null || echo 'numpy missing')"
+else
+  note "python3 not found: the numpy import tests need python3 with numpy $NUMPY_VERSION (apt-get install python3 python3-pip)"
+fi
+# --- end numpy ---
+
 say "Data sets"
 bash scripts/fetch-data.sh

@@ -12,6 +12,7 @@
 //! | [`run`] | time-budgeted runs (the clock passed in): how the page trains and runs lessons |
 //! | [`preprocess`] | drawn or photographed digits → 28×28 the MNIST way |
 //! | [`export`] | the weights file format shared by the page and the CLI |
+//! | [`formats`] | numpy `.npy` / `.npz` weights in and out, the input transform they expect |
 //! | [`lessons`] | the lecture's experiments (sigmoid, attenuation, L2, all-positive, learning rate) |
 //!
 //! `wasm` is the only module that touches JavaScript; it converts types and errors and owns no logic.
@@ -19,6 +20,7 @@
 pub mod data;
 pub mod error;
 pub mod export;
+pub mod formats;
 pub mod lessons;
 pub mod model;
 pub mod preprocess;

@@ -19,6 +19,7 @@ mod cli {
     use softmax_lab::data::DatasetKind;
     use softmax_lab::export::{TestMetrics, WeightsFile};
     use softmax_lab::files;
+    use softmax_lab::formats::weights;
     use softmax_lab::train::{self, Hyperparameters, Trainer};
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -64,10 +65,17 @@ mod cli {
             out: Option<PathBuf>,
         },
         /// Score a weights file on the full test set of its data set.
+        /// (`.json`, or numpy: one `.npz`, or two `.npy` files W and b; their input transform is the
+        /// file's mean/std if it has them, else the one of pixel/255 and standardised that scores best.)
         Score {
-            weights: PathBuf,
+            #[arg(required = true, num_args = 1..=2)]
+            weights: Vec<PathBuf>,
             #[arg(long)]
             data: Option<PathBuf>,
+            /// The data set numpy weights are for (default: fashion if the file's class names are
+            /// Fashion-MNIST's, else mnist); JSON files say it themselves
+            #[arg(long)]
+            dataset: Option<String>,
         },
     }
 
@@ -92,8 +100,12 @@ mod cli {
                     last = Some(TestMetrics { loss: m.loss, accuracy: m.accuracy, examples: m.count });
                 }
                 if let Some(path) = out {
-                    let file = WeightsFile::from_trainer(&trainer, kind, last);
-                    std::fs::write(&path, file.to_json()).map_err(|e| softmax_lab::LabError::Io {
+                    let bytes = if numpy::is_numpy(&path) {
+                        weights::to_npz(trainer.model(), trainer.transform(), &kind.class_names())?
+                    } else {
+                        WeightsFile::from_trainer(&trainer, kind, last).to_json().into_bytes()
+                    };
+                    std::fs::write(&path, bytes).map_err(|e| softmax_lab::LabError::Io {
                         path: path.display().to_string(),
                         message: e.to_string(),
                     })?;
@@ -101,12 +113,18 @@ mod cli {
                 }
                 Ok(())
             }
-            Command::Score { weights, data } => {
+            Command::Score { weights, data, dataset } if weights.iter().any(|p| numpy::is_numpy(p)) => {
+                numpy::score(&weights, data.as_deref(), dataset.as_deref())
+            }
+            Command::Score { weights, data, .. } => {
+                let [weights] = &weights[..] else {
+                    return Err(softmax_lab::LabError::Invalid("score takes one JSON weights file".into()));
+                };
                 let io = |e: std::io::Error| softmax_lab::LabError::Io {
                     path: weights.display().to_string(),
                     message: e.to_string(),
                 };
-                let file = WeightsFile::from_json(&std::fs::read_to_string(&weights).map_err(io)?)?;
+                let file = WeightsFile::from_json(&std::fs::read_to_string(weights).map_err(io)?)?;
                 let (_, test_set) = files::load(&files::data_dir(data.as_deref()), file.dataset)?;
                 let m = softmax_lab::model::evaluate(&file.model()?, &test_set, &file.transform(), train::EVAL_CHUNK)?;
                 println!(
@@ -115,6 +133,58 @@ mod cli {
                 );
                 Ok(())
             }
+        }
+    }
+
+    /// numpy weights on the command line (`score W.npz`, `train --out w.npz`).
+    mod numpy {
+        use softmax_lab::data::{DatasetKind, InputTransform};
+        use softmax_lab::files;
+        use softmax_lab::formats::{weights, ForeignWeights};
+        use softmax_lab::train::{self, Hyperparameters, Trainer};
+        use softmax_lab::{LabError, Result};
+        use std::path::{Path, PathBuf};
+
+        /// Whether `path` names a numpy file (`.npz` or `.npy`).
+        pub fn is_numpy(path: &Path) -> bool {
+            matches!(path.extension().and_then(|e| e.to_str()), Some("npz" | "npy"))
+        }
+
+        fn read(path: &Path) -> Result<Vec<u8>> {
+            std::fs::read(path).map_err(|e| LabError::Io { path: path.display().to_string(), message: e.to_string() })
+        }
+
+        /// Score numpy weights on the test set, under the file's transform or the best one.
+        pub fn score(paths: &[PathBuf], data: Option<&Path>, dataset: Option<&str>) -> Result<()> {
+            let fw = match paths {
+                [one] => ForeignWeights::from_npz(&read(one)?, &one.display().to_string())?,
+                _ => {
+                    let bytes = paths.iter().map(|p| read(p)).collect::<Result<Vec<_>>>()?;
+                    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                    let files: Vec<(&str, &[u8])> =
+                        names.iter().map(String::as_str).zip(bytes.iter().map(Vec::as_slice)).collect();
+                    ForeignWeights::from_npy_files(&files)?
+                }
+            };
+            let kind = match dataset {
+                Some(id) => DatasetKind::from_id(id)?,
+                None if fw.class_names.as_ref() == Some(&DatasetKind::Fashion.class_names()) => DatasetKind::Fashion,
+                None => DatasetKind::Mnist,
+            };
+            let (train_set, test_set) = files::load(&files::data_dir(data), kind)?;
+            let mut trainer = Trainer::new(train_set, test_set, Hyperparameters::default(), train::DEFAULT_SEED)?;
+            let (scores, best) = weights::score_transforms(&fw, &mut trainer, None)?;
+            let chosen = scores.iter().position(|s| s.id == "file").unwrap_or(best);
+            let s = &scores[chosen];
+            weights::apply(&fw, &mut trainer, InputTransform { mean: s.mean, std: s.std })?;
+            let m = trainer.evaluate_test();
+            println!(
+                "{}",
+                serde_json::json!({"test_loss": m.loss, "test_accuracy": m.accuracy, "examples": m.count,
+                    "dataset": kind.id(), "transform": s.id, "read": fw.description,
+                    "transforms": scores.iter().map(|s| serde_json::json!({"transform": s.id, "mean": s.mean, "std": s.std, "test_accuracy": s.accuracy})).collect::<Vec<_>>()})
+            );
+            Ok(())
         }
     }
 
