@@ -278,7 +278,7 @@ export class LabClient extends Emitter {
   /**
    * Load a weights file; rejects with the core's reason (the model is then unchanged). On
    * success the model continues the file's run: `{progress, generation, evaluation, exact,
-   * progressRestored, hyperApplied, seed, hyperparameters}`.
+   * progress_restored, hyper_applied, seed, hyperparameters}` (the core's names).
    * @param {string} json
    */
   importWeights(json) {

@@ -93,8 +93,8 @@
  * @property {number} generation
  * @property {Evaluation} evaluation
  * @property {boolean} exact the shuffling position was replayed exactly
- * @property {boolean} progressRestored the file's step count fits this data set
- * @property {boolean} hyperApplied the file's settings fit this data set
+ * @property {boolean} progress_restored the file's step count fits this data set
+ * @property {boolean} hyper_applied the file's settings fit this data set
  * @property {number} seed
  * @property {LiveHyper} hyperparameters
  */

@@ -13,6 +13,7 @@ import { buildLink } from './share.js';
 import { Checkpoints } from './session-checkpoints.js';
 import { chooseOpening } from './session-link.js';
 import { Recovery } from './session-recovery.js';
+import { exportWeights, importWeights } from './session-weights.js';
 import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
@@ -414,60 +415,16 @@ export class Session extends Emitter {
    * The weights file of the model as it is now, with test figures evaluated for exactly it.
    * @returns {Promise<{json: string, filename: string}>}
    */
-  async exportWeights() {
-    const r = await this.lab.exportWeights();
-    if (r.generation === this.state.generation) this.addEvaluation(r.evaluation);
-    return { json: r.json, filename: `softmax-lab-${r.dataset}-step${r.progress.step}.json` };
+  exportWeights() {
+    return exportWeights(this);
   }
 
   /**
-   * Import a weights file chosen by the user. Refused before reading if it is too large; the
-   * core checks everything else. On any refusal the current model is kept and the reason is
-   * shown; on success the model continues the file's run (its step count, seed and settings).
+   * Import a weights file chosen by the user (session-weights.js).
    * @param {File} file
    */
-  async importWeights(file) {
-    const s = this.state;
-    const name = `“${file.name}”`;
-    const refuse = (reason) => {
-      s.importResult = { ok: false, text: `${name} was not imported: ${reason}. The current model is kept.` };
-      this.invalidate('import');
-    };
-    if (s.busy || s.generation === 0) return refuse('no model is loaded yet');
-    // The core's limit (a 784×10 model is about 0.2 MB), checked before the file is read.
-    const limit = s.defaults.max_import_bytes;
-    if (file.size > limit) {
-      return refuse(`the file is ${(file.size / 1e6).toFixed(1)} MB; a weights file is about 0.2 MB and at most ${limit / 2 ** 20} MB is read`);
-    }
-    let text;
-    try {
-      text = await file.text();
-    } catch (e) {
-      return refuse(`the file could not be read (${e.message})`);
-    }
-    if (s.playing) await this.pause();
-    await this.hyperChain;
-    let r;
-    try {
-      r = await this.lab.importWeights(text);
-    } catch (e) {
-      if (e.crashed) return refuse('the training worker crashed while reading it');
-      return refuse(e.reason ?? e.message); // the core's reason, without "cannot import weights: "
-    }
-    this.adopt(r);
-    if (r.hyperApplied) {
-      s.hyper = { ...r.hyperparameters, seed: r.seed };
-      s.input = { ...s.hyper };
-      this.emit('hyper', { fill: true });
-    }
-    await this.updateHyper({}, true);
-    const acc = r.evaluation && Number.isFinite(r.evaluation.accuracy) ? `, test accuracy ${(r.evaluation.accuracy * 100).toFixed(2)} %` : '';
-    const where = r.progressRestored ? `the model of step ${r.progress.step.toLocaleString('en-US')} (seed ${r.seed})` : 'the model (its step count does not fit this data set: counting from 0)';
-    const settings = r.hyperApplied ? ' with the settings it was trained with' : ' with the current settings (the file’s do not fit this data set)';
-    s.importResult = { ok: true, text: `Imported ${name}: ${where}${acc}. Training continues from there${settings}.` };
-    this.invalidate('import');
-    this.idleStatus();
-    await this.checkpoints.save();
+  importWeights(file) {
+    return importWeights(this, file);
   }
 
   /**

@@ -293,16 +293,9 @@ const HANDLERS = {
     state.playing = false;
     newGeneration();
     const evaluation = evaluateNow();
-    return {
-      progress: lab.progress(),
-      generation: state.generation,
-      evaluation,
-      exact: r.exact,
-      progressRestored: r.progress_restored,
-      hyperApplied: r.hyper_applied,
-      seed: r.seed,
-      hyperparameters: r.hyperparameters,
-    };
+    // The core's account of the resume ({seed, hyperparameters, hyper_applied,
+    // progress_restored, exact}) as it is, with where the model now stands.
+    return { ...r, progress: lab.progress(), generation: state.generation, evaluation };
   },
 
   /** The weights file of the model as it is (no test figures): the page's checkpoint. */
