@@ -77,7 +77,10 @@ impl WeightsFile {
             format: FORMAT.into(),
             version: VERSION,
             dataset,
-            classes: dataset.class_names(),
+            classes: match dataset.class_names() {
+                names if names.len() == model.b.len() => names,
+                _ => (0..model.b.len()).map(|k| k.to_string()).collect(),
+            },
             input: InputSpec {
                 width: SIDE,
                 height: SIDE,
@@ -97,6 +100,14 @@ impl WeightsFile {
             },
             test,
         }
+    }
+
+    /// The same with the class names of the lab's data set (the user's own files name theirs).
+    pub fn with_classes(mut self, classes: Vec<String>) -> Self {
+        if classes.len() == self.b.len() {
+            self.classes = classes;
+        }
+        self
     }
 
     /// Serialise as compact JSON (f32 values written so they parse back exactly).

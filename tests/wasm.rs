@@ -261,3 +261,67 @@ fn the_lessons_facade_refuses_unknown_settings_and_runs_for_a_budget() {
     assert_eq!(field(&s, "sigma"), 0.5);
     assert_eq!(field(&s, "sigma_prime"), 0.25);
 }
+
+#[wasm_bindgen_test]
+fn numpy_weights_are_scored_under_each_transform_imported_and_exported_as_npz() {
+    use softmax_lab::formats::npy::{parse_npz, write_npy, write_npz, NpyArray};
+    let d = data();
+    let mut lab = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).unwrap();
+    lab.train(200);
+    let trained = field(&lab.evaluate().unwrap(), "accuracy");
+    // The lab's model written as a homework would: x = pixel/255, so W and b re-expressed.
+    let npz = lab.export_npz().unwrap();
+    let members = parse_npz(&npz, "lab.npz").unwrap();
+    let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["W", "b", "mean", "std", "classes"]);
+    let mut fresh = Lab::new(&d, 0.05, 50.0, 0.0, 541.0).unwrap();
+    let r = fresh.score_numpy_weights("lab.npz", &npz, None, None, f64::NAN, f64::NAN).unwrap();
+    let scores: js_sys::Array = get(&r, "scores").into();
+    let ids: Vec<String> = scores.iter().map(|s| text(&s, "id").unwrap()).collect();
+    assert_eq!(ids, ["pixel", "standardised", "file"]);
+    let best = scores.get(field(&r, "best") as u32);
+    assert_eq!(field(&best, "accuracy"), trained);
+    fresh.import_numpy_weights("lab.npz", &npz, None, None, field(&best, "mean"), field(&best, "std")).unwrap();
+    assert_eq!(field(&fresh.evaluate().unwrap(), "accuracy"), trained);
+    // Two .npy files, b first; a third class count is refused and the model kept.
+    let w = write_npy(&members[0].1);
+    let b = write_npy(&members[1].1);
+    fresh.import_numpy_weights("b.npy", &b, Some("W.npy".into()), Some(w.clone()), 0.0, 1.0).unwrap();
+    let bad =
+        write_npz(&[("W", &NpyArray::f32(&[784, 3], vec![0.0; 2352])), ("b", &NpyArray::f32(&[3], vec![0.0; 3]))])
+            .unwrap();
+    let before = fresh.weights();
+    let e = fresh.score_numpy_weights("three.npz", &bad, None, None, f64::NAN, f64::NAN).unwrap_err();
+    assert_eq!(text(&e, "kind").as_deref(), Some("import"));
+    assert!(text(&e, "reason").unwrap().contains("for 3 classes"));
+    let e = fresh.import_numpy_weights("W.npy", &w, None, None, 0.0, 1.0).unwrap_err();
+    assert!(text(&e, "reason").unwrap().contains("choose two"));
+    assert_eq!(fresh.weights(), before, "the current model is kept");
+}
+
+#[wasm_bindgen_test]
+fn a_csv_data_set_with_names_trains_through_the_facade() {
+    let mut csv = String::from("# classes: left, right\n");
+    for i in 0..200 {
+        let k = i % 2;
+        csv.push_str(&k.to_string());
+        for j in 0..784 {
+            let on = (j % 28 < 14) == (k == 0) && (i * 7 + j) % 3 != 0;
+            csv.push_str(if on { ",200" } else { ",0" });
+        }
+        csv.push('\n');
+    }
+    let d = Data::from_files(csv.clone().into_bytes(), None, None, None, None, 0.25, 1.0).unwrap();
+    assert_eq!((d.train_size(), d.test_size(), d.held_out()), (150, 50, true));
+    assert_eq!(d.class_names(), ["left", "right"]);
+    assert_eq!(d.dataset(), "files");
+    let mut lab = Lab::new(&d, 0.05, 10.0, 0.0, 541.0).unwrap();
+    lab.train(50);
+    let m = lab.evaluate().unwrap();
+    assert!(field(&m, "accuracy") > 0.9);
+    assert_eq!(js_sys::Array::from(&get(&m, "confusion")).length(), 4);
+    assert_eq!(lab.class_names(), ["left", "right"]);
+    assert!(lab.export_weights(f64::NAN, f64::NAN, 0).contains(r#""classes":["left","right"]"#));
+    let e = Data::from_files(b"1,2,3\n".to_vec(), None, None, None, None, 0.25, 1.0).err().unwrap();
+    assert!(text(&e, "reason").unwrap().contains("row 1 has 3 columns"));
+}

@@ -63,6 +63,19 @@ mod cli {
             /// Write the final weights here (same format as the page's "Export weights")
             #[arg(long)]
             out: Option<PathBuf>,
+            /// Your own training set instead of --dataset: a CSV (label,pixel0,…,pixel783, 0–255) or
+            /// two IDX files (images and labels)
+            #[arg(long = "train", num_args = 1..=2, value_name = "FILE")]
+            train_files: Vec<PathBuf>,
+            /// Its test set (the same kinds of file); without it --test-share of --train is held out
+            #[arg(long = "test", num_args = 1..=2, value_name = "FILE", requires = "train_files")]
+            test_files: Vec<PathBuf>,
+            /// Class names for --train: one per line, or comma-separated
+            #[arg(long, requires = "train_files")]
+            names: Option<PathBuf>,
+            /// Share of --train held out as the test set when there is no --test (chosen with --seed)
+            #[arg(long, default_value_t = 0.2)]
+            test_share: f64,
         },
         /// Score a weights file on the full test set of its data set.
         /// (`.json`, or numpy: one `.npz`, or two `.npy` files W and b; their input transform is the
@@ -81,10 +94,28 @@ mod cli {
 
     fn run(cli: Cli) -> softmax_lab::Result<()> {
         match cli.command {
-            Command::Train { dataset, epochs, lr, batch, l2, seed, data, out } => {
-                let kind = DatasetKind::from_id(&dataset)?;
+            Command::Train {
+                dataset,
+                epochs,
+                lr,
+                batch,
+                l2,
+                seed,
+                data,
+                out,
+                train_files,
+                test_files,
+                names,
+                test_share,
+            } => {
                 let seed = train::seed_from_number(seed)?;
-                let (train_set, test_set) = files::load(&files::data_dir(data.as_deref()), kind)?;
+                let (kind, train_set, test_set, class_names) = if train_files.is_empty() {
+                    let kind = DatasetKind::from_id(&dataset)?;
+                    let (train_set, test_set) = files::load(&files::data_dir(data.as_deref()), kind)?;
+                    (kind, train_set, test_set, kind.class_names())
+                } else {
+                    own_files::load(&train_files, &test_files, names.as_deref(), test_share, seed)?
+                };
                 let hyper = Hyperparameters::from_numbers(lr, batch, l2, train_set.len())?;
                 let mut trainer = Trainer::new(train_set, test_set, hyper, seed)?;
                 let mut last = None;
@@ -101,9 +132,9 @@ mod cli {
                 }
                 if let Some(path) = out {
                     let bytes = if numpy::is_numpy(&path) {
-                        weights::to_npz(trainer.model(), trainer.transform(), &kind.class_names())?
+                        weights::to_npz(trainer.model(), trainer.transform(), &class_names)?
                     } else {
-                        WeightsFile::from_trainer(&trainer, kind, last).to_json().into_bytes()
+                        WeightsFile::from_trainer(&trainer, kind, last).with_classes(class_names).to_json().into_bytes()
                     };
                     std::fs::write(&path, bytes).map_err(|e| softmax_lab::LabError::Io {
                         path: path.display().to_string(),
@@ -133,6 +164,46 @@ mod cli {
                 );
                 Ok(())
             }
+        }
+    }
+
+    /// `train --train a.csv [--test b.csv] [--names names.txt]`: the user's own data set.
+    mod own_files {
+        use softmax_lab::data::own::{self, SetFiles};
+        use softmax_lab::data::{Dataset, DatasetKind};
+        use softmax_lab::{LabError, Result};
+        use std::path::{Path, PathBuf};
+        use std::sync::Arc;
+
+        type Loaded = (DatasetKind, Arc<Dataset>, Arc<Dataset>, Vec<String>);
+
+        fn read(path: &Path) -> Result<(String, Vec<u8>)> {
+            let io = |e: std::io::Error| LabError::Io { path: path.display().to_string(), message: e.to_string() };
+            Ok((path.display().to_string(), std::fs::read(path).map_err(io)?))
+        }
+
+        pub fn load(
+            train: &[PathBuf],
+            test: &[PathBuf],
+            names: Option<&Path>,
+            share: f64,
+            seed: u32,
+        ) -> Result<Loaded> {
+            let set = |paths: &[PathBuf], what: &str| -> Result<SetFiles> {
+                SetFiles::from_files(paths.iter().map(|p| read(p)).collect::<Result<_>>()?, what)
+            };
+            let train = set(train, "training file")?;
+            let test = if test.is_empty() { None } else { Some(set(test, "test file")?) };
+            let names = names.map(read).transpose()?;
+            let d = own::load(train, test, names.as_ref().map(|(_, b)| b.as_slice()), share, seed)?;
+            eprintln!(
+                "your data set: {} training and {} test images{}, classes {}",
+                d.train.len(),
+                d.test.len(),
+                if d.held_out { " (held out with the seed)" } else { "" },
+                d.class_names.join(", ")
+            );
+            Ok((DatasetKind::Files, Arc::new(d.train), Arc::new(d.test), d.class_names))
         }
     }
 

@@ -20,6 +20,8 @@ pub const INPUT_DIM: usize = SIDE * SIDE;
 pub enum DatasetKind {
     Mnist,
     Fashion,
+    /// The user's own files ([`crate::data::own`]): the class names come with the data.
+    Files,
 }
 
 impl DatasetKind {
@@ -28,6 +30,7 @@ impl DatasetKind {
         match self {
             DatasetKind::Mnist => "mnist",
             DatasetKind::Fashion => "fashion",
+            DatasetKind::Files => "files",
         }
     }
 
@@ -36,6 +39,7 @@ impl DatasetKind {
         match id {
             "mnist" => Ok(DatasetKind::Mnist),
             "fashion" | "fashion-mnist" => Ok(DatasetKind::Fashion),
+            "files" => Ok(DatasetKind::Files),
             other => Err(LabError::Invalid(format!("unknown data set {other:?}: use \"mnist\" or \"fashion\""))),
         }
     }
@@ -46,9 +50,11 @@ impl DatasetKind {
         60_000
     }
 
-    /// Human-readable class names, index = label.
+    /// Human-readable class names, index = label (none for [`DatasetKind::Files`]: its names
+    /// come with the files).
     pub fn class_names(self) -> Vec<String> {
         match self {
+            DatasetKind::Files => Vec::new(),
             DatasetKind::Mnist => (0..10).map(|d| d.to_string()).collect(),
             DatasetKind::Fashion => [
                 "T-shirt/top",

@@ -10,9 +10,11 @@
 //! ([`LabError::reason`]) the page matches on, and whose `message` it shows. Objects cross in
 //! the core's own (snake_case) field names.
 
+use crate::data::own::{self, SetFiles};
 use crate::data::{Dataset, DatasetKind};
 use crate::error::LabError;
 use crate::export::{TestMetrics, WeightsFile};
+use crate::formats::weights::{self, ForeignWeights};
 use crate::preprocess::{self, Background};
 use crate::run::{Clock, UnitTimer};
 use crate::train::{self, FieldErrors, Hyperparameters, Trainer, PLAY_EVAL};
@@ -145,6 +147,8 @@ pub struct Data {
     kind: DatasetKind,
     train: Arc<Dataset>,
     test: Arc<Dataset>,
+    names: Vec<String>,
+    held_out: bool,
 }
 
 #[wasm_bindgen]
@@ -164,10 +168,47 @@ impl Data {
         let train =
             Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
         let test = Dataset::from_idx(test_images, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
-        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test) })
+        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
     }
 
-    /// "mnist" or "fashion".
+    /// The user's own data set ([`crate::data::own`]): the training set as one CSV (`train_a`) or
+    /// two IDX files (`train_a`, `train_b`), the test set likewise or none (then `test_share` of
+    /// the training rows is held out, chosen with `seed`), and an optional names file.
+    #[wasm_bindgen(js_name = fromFiles)]
+    pub fn from_files(
+        train_a: Vec<u8>,
+        train_b: Option<Vec<u8>>,
+        test_a: Option<Vec<u8>>,
+        test_b: Option<Vec<u8>>,
+        names: Option<Vec<u8>>,
+        test_share: f64,
+        seed: f64,
+    ) -> JsResult<Data> {
+        let files = |a: Vec<u8>, b: Option<Vec<u8>>| {
+            let mut v = vec![(String::from("file 1"), a)];
+            v.extend(b.map(|b| (String::from("file 2"), b)));
+            v
+        };
+        let seed = train::seed_from_number(seed).map_err(js_err)?;
+        let train = SetFiles::from_files(files(train_a, train_b), "training file").map_err(js_err)?;
+        let test = test_a.map(|a| SetFiles::from_files(files(a, test_b), "test file")).transpose().map_err(js_err)?;
+        let d = own::load(train, test, names.as_deref(), test_share, seed).map_err(js_err)?;
+        Ok(Data {
+            kind: DatasetKind::Files,
+            train: Arc::new(d.train),
+            test: Arc::new(d.test),
+            names: d.class_names,
+            held_out: d.held_out,
+        })
+    }
+
+    /// Whether the test set was held out of the training file.
+    #[wasm_bindgen(js_name = heldOut)]
+    pub fn held_out(&self) -> bool {
+        self.held_out
+    }
+
+    /// "mnist", "fashion" or "files".
     pub fn dataset(&self) -> String {
         self.kind.id().to_string()
     }
@@ -187,7 +228,7 @@ impl Data {
     /// Class names of the data set.
     #[wasm_bindgen(js_name = classNames)]
     pub fn class_names(&self) -> Vec<String> {
-        self.kind.class_names()
+        self.names.clone()
     }
 
     /// Labels of the test set (for galleries).
@@ -210,6 +251,9 @@ impl Data {
     pub(crate) fn kind(&self) -> DatasetKind {
         self.kind
     }
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.names.clone()
+    }
     pub(crate) fn sets(&self) -> (Arc<Dataset>, Arc<Dataset>) {
         (Arc::clone(&self.train), Arc::clone(&self.test))
     }
@@ -220,6 +264,7 @@ impl Data {
 pub struct Lab {
     trainer: Trainer,
     kind: DatasetKind,
+    names: Vec<String>,
     divergence: Option<String>,
     /// The measured cost of a step, for [`Lab::play`].
     timer: UnitTimer,
@@ -239,6 +284,7 @@ impl Lab {
         Ok(Lab {
             trainer,
             kind: data.kind(),
+            names: data.names(),
             divergence: None,
             timer: UnitTimer::new(PLAY_CHUNK_MS),
             clock: PerformanceClock::new(),
@@ -326,7 +372,7 @@ impl Lab {
     /// Class names of the data set.
     #[wasm_bindgen(js_name = classNames)]
     pub fn class_names(&self) -> Vec<String> {
-        self.kind.class_names()
+        self.names.clone()
     }
 
     /// The weights `W` (784 × c, row-major) for drawing weight images.
@@ -352,7 +398,7 @@ impl Lab {
             accuracy: test_accuracy,
             examples: test_examples,
         });
-        WeightsFile::from_trainer(&self.trainer, self.kind, test).to_json()
+        WeightsFile::from_trainer(&self.trainer, self.kind, test).with_classes(self.names.clone()).to_json()
     }
 
     /// Continue the run of a weights file (the user's import, or a checkpoint the page saved):
@@ -366,5 +412,74 @@ impl Lab {
         self.divergence = None;
         self.timer.reset();
         to_js(&resumed)
+    }
+
+    /// Read numpy weights (one `.npz` as `a`, or two `.npy` files `a` and `b`, W and b in either
+    /// order) and score them on the test set under each input transform they may expect:
+    /// pixel/255, the training set's μ and σ, the file's own (if it has them) and `custom_mean`,
+    /// `custom_std` (skipped if both are NaN). Returns `{read, classes, class_names, scores: [{id,
+    /// label, mean, std, accuracy, loss}], best}`; the model is not changed.
+    #[wasm_bindgen(js_name = scoreNumpyWeights)]
+    pub fn score_numpy_weights(
+        &mut self,
+        name_a: &str,
+        a: &[u8],
+        name_b: Option<String>,
+        b: Option<Vec<u8>>,
+        custom_mean: f64,
+        custom_std: f64,
+    ) -> JsResult<JsValue> {
+        let fw = foreign(name_a, a, name_b, b).map_err(js_err)?;
+        let custom = if custom_mean.is_nan() && custom_std.is_nan() {
+            None
+        } else {
+            Some(weights::check_custom(custom_mean, custom_std).map_err(js_err)?)
+        };
+        let (scores, best) = weights::score_transforms(&fw, &mut self.trainer, custom).map_err(js_err)?;
+        #[derive(Serialize)]
+        struct S {
+            read: String,
+            classes: usize,
+            class_names: Option<Vec<String>>,
+            scores: Vec<weights::TransformScore>,
+            best: usize,
+        }
+        to_js(&S { read: fw.description, classes: fw.classes, class_names: fw.class_names, scores, best })
+    }
+
+    /// Put numpy weights on the model, expecting inputs `(pixel/255 − mean)/std`: training
+    /// restarts from step 0 with the current seed and settings. A file that cannot be imported
+    /// changes nothing.
+    #[wasm_bindgen(js_name = importNumpyWeights)]
+    pub fn import_numpy_weights(
+        &mut self,
+        name_a: &str,
+        a: &[u8],
+        name_b: Option<String>,
+        b: Option<Vec<u8>>,
+        mean: f64,
+        std: f64,
+    ) -> JsResult<()> {
+        let fw = foreign(name_a, a, name_b, b).map_err(js_err)?;
+        let expects = weights::check_custom(mean, std).map_err(js_err)?;
+        weights::apply(&fw, &mut self.trainer, expects).map_err(js_err)?;
+        self.divergence = None;
+        self.timer.reset();
+        Ok(())
+    }
+
+    /// The model as an `.npz` (W, b, mean, std, classes) that `np.load` reads with no flags.
+    #[wasm_bindgen(js_name = exportNpz)]
+    pub fn export_npz(&self) -> JsResult<Vec<u8>> {
+        weights::to_npz(self.trainer.model(), self.trainer.transform(), &self.names).map_err(js_err)
+    }
+}
+
+/// numpy weights from one `.npz` or two `.npy` files.
+fn foreign(name_a: &str, a: &[u8], name_b: Option<String>, b: Option<Vec<u8>>) -> crate::Result<ForeignWeights> {
+    match (name_b, b) {
+        (Some(nb), Some(b)) => ForeignWeights::from_npy_files(&[(name_a, a), (&nb, &b)]),
+        _ if name_a.to_lowercase().ends_with(".npy") => ForeignWeights::from_npy_files(&[(name_a, a)]),
+        _ => ForeignWeights::from_npz(a, name_a),
     }
 }
