@@ -2,6 +2,11 @@
 //!
 //! `softmax-lab train --dataset mnist --epochs 10 --lr 0.05 --batch 100 --l2 0 --seed 541 --out w.json`
 //! prints one JSON line per epoch: `{"epoch", "train_loss", "test_loss", "test_accuracy", "seconds"}`.
+//!
+//! `softmax-lab train --epochs 10 --seeds 31` trains once per seed (`--seed`, `--seed` + 1, …) and
+//! prints, per epoch, the spread of the test accuracy and loss over the seeds:
+//! `{"epoch", "seeds", "test_accuracy": {"mean", "sd", "min", "max"}, "test_loss": {…}}`, with
+//! `sd` the sample standard deviation (n − 1); a readable summary goes to stderr.
 
 // The CLI is native only; on wasm32 (where `cargo test --target wasm32…` also builds
 // binaries) it compiles to an empty program.
@@ -61,7 +66,7 @@ mod cli {
             #[arg(long)]
             data: Option<PathBuf>,
             /// Write the final weights here (same format as the page's "Export weights")
-            #[arg(long)]
+            #[arg(long, conflicts_with = "seeds")]
             out: Option<PathBuf>,
             /// Your own training set instead of --dataset: a CSV (label,pixel0,…,pixel783, 0–255) or
             /// two IDX files (images and labels)
@@ -76,6 +81,10 @@ mod cli {
             /// Share of --train held out as the test set when there is no --test (chosen with --seed)
             #[arg(long, default_value_t = 0.2)]
             test_share: f64,
+            /// Train once for each of this many consecutive seeds from --seed and print the spread
+            /// (mean, sd, min, max) of the test accuracy and loss after each epoch
+            #[arg(long, value_parser = clap::value_parser!(u32).range(1..=spread::MAX_SEEDS))]
+            seeds: Option<u32>,
         },
         /// Score a weights file on the full test set of its data set.
         /// (`.json`, or numpy: one `.npz`, or two `.npy` files W and b; their input transform is the
@@ -107,6 +116,7 @@ mod cli {
                 test_files,
                 names,
                 test_share,
+                seeds,
             } => {
                 let seed = train::seed_from_number(seed)?;
                 let (kind, train_set, test_set, class_names) = if train_files.is_empty() {
@@ -117,6 +127,9 @@ mod cli {
                     own_files::load(&train_files, &test_files, names.as_deref(), test_share, seed)?
                 };
                 let hyper = Hyperparameters::from_numbers(lr, batch, l2, train_set.len())?;
+                if let Some(n) = seeds {
+                    return spread::train_seeds(&train_set, &test_set, hyper, seed, n, epochs);
+                }
                 let mut trainer = Trainer::new(train_set, test_set, hyper, seed)?;
                 let mut last = None;
                 for epoch in 1..=epochs {
@@ -164,6 +177,70 @@ mod cli {
                 );
                 Ok(())
             }
+        }
+    }
+
+    /// `train --seeds N`: the same training over several seeds, summarised per epoch.
+    mod spread {
+        use softmax_lab::data::Dataset;
+        use softmax_lab::train::{Hyperparameters, Trainer};
+        use softmax_lab::LabError;
+        use std::sync::Arc;
+
+        /// Most seeds one command trains.
+        pub const MAX_SEEDS: i64 = 1000;
+
+        /// Mean, sample standard deviation (n − 1; 0 for one value), min and max.
+        fn summary(v: &[f64]) -> serde_json::Value {
+            let n = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            let sd =
+                if v.len() > 1 { (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt() } else { 0.0 };
+            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            serde_json::json!({"mean": mean, "sd": sd, "min": min, "max": max})
+        }
+
+        /// Train `epochs` epochs with each of the seeds `first..first + n` and print, per epoch,
+        /// the spread of the test accuracy and loss over the seeds.
+        pub fn train_seeds(
+            train: &Arc<Dataset>,
+            test: &Arc<Dataset>,
+            hyper: Hyperparameters,
+            first: u32,
+            n: u32,
+            epochs: u32,
+        ) -> softmax_lab::Result<()> {
+            let last = first.checked_add(n - 1).ok_or_else(|| {
+                LabError::Invalid(format!("--seed + --seeds must stay below 2^32; got seed {first} and {n} seeds"))
+            })?;
+            let epochs = epochs as usize;
+            let (mut acc, mut loss) = (vec![Vec::new(); epochs], vec![Vec::new(); epochs]);
+            for seed in first..=last {
+                let mut trainer = Trainer::new(train.clone(), test.clone(), hyper, seed)?;
+                for e in 0..epochs {
+                    trainer.run_epoch()?;
+                    let m = trainer.evaluate_test();
+                    acc[e].push(m.accuracy);
+                    loss[e].push(m.loss);
+                }
+            }
+            for e in 0..epochs {
+                let (a, l) = (summary(&acc[e]), summary(&loss[e]));
+                eprintln!(
+                    "epoch {}: test accuracy {:.4} ± {:.4} (mean ± sd over {n} seeds {first}–{last}; min {:.4}, max {:.4})",
+                    e + 1,
+                    a["mean"].as_f64().unwrap_or(f64::NAN),
+                    a["sd"].as_f64().unwrap_or(f64::NAN),
+                    a["min"].as_f64().unwrap_or(f64::NAN),
+                    a["max"].as_f64().unwrap_or(f64::NAN),
+                );
+                println!(
+                    "{}",
+                    serde_json::json!({"epoch": e + 1, "seeds": n, "first_seed": first, "test_accuracy": a, "test_loss": l})
+                );
+            }
+            Ok(())
         }
     }
 
