@@ -10,12 +10,16 @@
 //! (then `w → 0` is optimal and the loss still tends to 0), so the experiment offers
 //! `α(‖w‖² + b²)`. Starting from `w = 0, b = 0` (objective `log 2`) with a step size small
 //! enough for the objective to decrease, `αb² ≤ J ≤ log 2`, so `|b| ≤ √(log 2 / α)` throughout.
+//! "Small enough": `J` is `L`-smooth with `L ≤ λ_max(X̃ᵀX̃)/(4n) + 2α` (`X̃` = the inputs with
+//! a column of ones; `σ′ ≤ ¼`), and a gradient step of size `ε < 2/L` never increases `J`
+//! ([`descent_limit`]).
 
 use crate::data::{Dataset, INPUT_DIM};
 use crate::error::Result;
 use crate::lessons::binary::{BinaryLearner, BinaryStep, BinarySummary, Lockstep, RunSettings};
 use crate::lessons::common::{
-    check_class, check_count, digit_pair, invalid, real, relabel, sample_indices, transform_and_lut, Lesson,
+    check_class, check_count, digit_pair, f64_of, for_each_chunk, invalid, real, relabel, sample_indices,
+    transform_and_lut, Lesson,
 };
 use crate::model::logistic::{BinaryLoss, LogisticRegression, Penalty};
 use crate::model::softmax::Real;
@@ -66,8 +70,51 @@ pub struct AllPositiveSummary {
     /// `b`, `‖w‖`, log-loss and accuracy on the (all-positive) training set and on the test
     /// images of both digits (`heldout`).
     pub model: BinarySummary,
-    /// `√(log 2 / α)` when the bias is penalised (α > 0): the bound on `|b|`.
+    /// `√(log 2 / α)` when the bias is penalised (α > 0): the bound on `|b|`, which holds
+    /// while the objective decreases (guaranteed for `learning_rate < max_step`).
     pub b_bound: Option<f64>,
+    /// `L = λ_max(X̃ᵀX̃)/(4n) + 2α`, a smoothness constant of the objective on this training set.
+    pub smoothness: f64,
+    /// `2/L`: full-batch gradient steps smaller than this never increase the objective.
+    pub max_step: f64,
+}
+
+/// Power iterations at most, for the largest eigenvalue in [`descent_limit`].
+const POWER_ITERATIONS: usize = 200;
+
+/// The smoothness constant `L = λ_max(X̃ᵀX̃)/(4n) + 2α` of the log-loss objective (with either
+/// L2 term) on `train` (inputs through `lut`, `X̃` with a column of ones for the bias): the
+/// Hessian of the mean log-loss is `X̃ᵀ diag(ŷᵢ(1 − ŷᵢ)) X̃ / n ⪯ X̃ᵀX̃/(4n)`, and the penalty adds
+/// at most `2α`. A gradient step `ε < 2/L` therefore never increases the objective. `λ_max` by
+/// power iteration from the all-ones vector (to a relative change below 10⁻¹⁰).
+pub fn descent_limit<F: Real>(train: &Dataset, lut: &[F; 256], alpha: f64) -> f64 {
+    let d = INPUT_DIM + 1;
+    let mut v = vec![1.0 / (d as f64).sqrt(); d];
+    let mut lambda = 0.0;
+    for _ in 0..POWER_ITERATIONS {
+        let mut next = vec![0.0f64; d];
+        for_each_chunk(train, lut, |_, x, _| {
+            for row in x.rows() {
+                let xv = row.iter().zip(&v).map(|(&xj, &vj)| f64_of(xj) * vj).sum::<f64>() + v[INPUT_DIM];
+                for (nj, &xj) in next.iter_mut().zip(row.iter()) {
+                    *nj += f64_of(xj) * xv;
+                }
+                next[INPUT_DIM] += xv;
+            }
+        });
+        let n = train.len().max(1) as f64;
+        let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt() / n;
+        if norm == 0.0 {
+            break;
+        }
+        let done = (norm - lambda).abs() <= 1e-10 * norm;
+        lambda = norm;
+        v = next.iter().map(|x| x / (norm * n)).collect();
+        if done {
+            break;
+        }
+    }
+    lambda / 4.0 + 2.0 * alpha
 }
 
 /// Section 7: log-loss on an all-positive training set.
@@ -75,6 +122,7 @@ pub struct AllPositiveSummary {
 pub struct AllPositive<F> {
     run: Lockstep<F>,
     b_bound: Option<f64>,
+    smoothness: f64,
 }
 
 impl<F: Real> AllPositive<F> {
@@ -112,9 +160,10 @@ impl<F: Real> Lesson for AllPositive<F> {
         let (_, lut) = transform_and_lut(&positives);
         let penalty = Penalty { alpha: real(c.alpha), bias: c.penalize_bias };
         let learner = BinaryLearner::new(LogisticRegression::zeros(INPUT_DIM), BinaryLoss::LogLoss, penalty);
+        let smoothness = descent_limit(&positives, &lut, c.alpha);
         let run = Lockstep::new(Arc::new(positives), Arc::new(test_pair), lut, settings, vec![learner]);
         let b_bound = (c.penalize_bias && c.alpha > 0.0).then(|| (std::f64::consts::LN_2 / c.alpha).sqrt());
-        Ok(AllPositive { run, b_bound })
+        Ok(AllPositive { run, b_bound, smoothness })
     }
 
     fn step(&mut self, n: usize) -> Result<Vec<BinaryStep>> {
@@ -122,6 +171,11 @@ impl<F: Real> Lesson for AllPositive<F> {
     }
 
     fn summary(&self) -> AllPositiveSummary {
-        AllPositiveSummary { model: self.run.summary_single(), b_bound: self.b_bound }
+        AllPositiveSummary {
+            model: self.run.summary_single(),
+            b_bound: self.b_bound,
+            smoothness: self.smoothness,
+            max_step: 2.0 / self.smoothness,
+        }
     }
 }

@@ -110,6 +110,13 @@ pub struct Attenuation<F> {
     run: Lockstep<F>,
 }
 
+impl<F: Real> Attenuation<F> {
+    /// The two models (`[MSE, log-loss]`), their training and held-out sets.
+    pub fn lockstep(&self) -> &Lockstep<F> {
+        &self.run
+    }
+}
+
 impl<F: Real> Lesson for Attenuation<F> {
     type Config = AttenuationConfig;
     type Record = AttenuationRecord;

@@ -92,8 +92,12 @@ pub fn softmax_details<F: Real>(
 /// One example of the `c = 2` comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TwoClassExample {
-    /// Index in the held-out pair.
+    /// Position in the data set compared (for the lesson: in the held-out pair, not in the
+    /// test set).
     pub index: usize,
+    /// Index in the full test set (MNIST's numbering, as in "test image #"); equal to `index`
+    /// when the data set compared is the test set itself.
+    pub test_index: usize,
     pub label: u8,
     /// `softmax(z)₁`.
     pub softmax_p1: f64,
@@ -154,6 +158,7 @@ pub fn compare_two_class<F: Real>(
             if out.examples.len() < keep {
                 out.examples.push(TwoClassExample {
                     index: start + i,
+                    test_index: start + i,
                     label,
                     softmax_p1,
                     logistic_p1,
@@ -205,6 +210,8 @@ pub struct TwoClass<F> {
     learner: SoftmaxLearner<F>,
     stream: Minibatches<F>,
     heldout: Arc<Dataset>,
+    /// The test-set index of each held-out example.
+    heldout_indices: Vec<usize>,
     lr: F,
     step: u64,
     keep: usize,
@@ -215,9 +222,13 @@ impl<F: Real> TwoClass<F> {
         self.learner.model()
     }
 
-    /// The comparison on the held-out pair.
+    /// The comparison on the held-out pair, its examples numbered as in the test set.
     pub fn comparison(&self) -> Result<TwoClassComparison> {
-        compare_two_class(self.model(), &self.heldout, self.stream.lut(), self.keep)
+        let mut c = compare_two_class(self.model(), &self.heldout, self.stream.lut(), self.keep)?;
+        for e in &mut c.examples {
+            e.test_index = self.heldout_indices[e.index];
+        }
+        Ok(c)
     }
 }
 
@@ -228,12 +239,15 @@ impl<F: Real> Lesson for TwoClass<F> {
 
     fn new(train: Arc<Dataset>, test: Arc<Dataset>, c: TwoClassConfig) -> Result<Self> {
         let (train, heldout, lut) = pair_task::<F>(&train, &test, c.positive, c.negative)?;
+        let heldout_indices: Vec<usize> =
+            (0..test.len()).filter(|&i| [c.positive, c.negative].contains(&usize::from(test.labels[i]))).collect();
         check_sgd(c.learning_rate, c.batch_size, 0.0, train.len())?;
         check_count("number of examples listed", c.examples, 0, 100)?;
         Ok(TwoClass {
             learner: SoftmaxLearner::new(SoftmaxRegression::init(INPUT_DIM, 2, u64::from(c.seed)), F::zero()),
             stream: Minibatches::new(train, lut, c.batch_size, u64::from(c.seed)),
             heldout,
+            heldout_indices,
             lr: real(c.learning_rate),
             step: 0,
             keep: c.examples,

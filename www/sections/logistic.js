@@ -32,6 +32,8 @@ const TEX = {
   mse: String.raw`f_{\mathrm{MSE}} = \tfrac12(\hat{y}-y)^2`,
   gradMse: String.raw`\nabla_{\mathbf{w}} f_{\mathrm{MSE}} = \mathbf{x}\,(\hat{y}-y)\,\hat{y}(1-\hat{y})`,
   gradLog: String.raw`\nabla_{\mathbf{w}} f_{\log} = \mathbf{x}\,(\hat{y}-y)`,
+  // The lecture's first line reads −(y log ŷ − (1 − y) log(1 − ŷ)); the sign inside is +.
+  derivation: String.raw`\begin{aligned}\nabla_{\mathbf{w}} f_{\log} &= \nabla_{\mathbf{w}}\bigl[-\bigl(y\log\hat{y} + (1-y)\log(1-\hat{y})\bigr)\bigr] \\ &= -\Bigl(y\,\frac{\mathbf{x}\,\hat{y}(1-\hat{y})}{\hat{y}} - (1-y)\,\frac{\mathbf{x}\,\hat{y}(1-\hat{y})}{1-\hat{y}}\Bigr) \\ &= -\mathbf{x}\bigl(y(1-\hat{y}) - (1-y)\,\hat{y}\bigr) = \mathbf{x}\,(\hat{y}-y)\end{aligned}`,
 };
 
 /** The section's head (shown at once); `build` makes the rest in a later task. */
@@ -109,6 +111,8 @@ function build(root, session) {
   root.append(
     el('div', { class: 'lesson-grid-2' }, lossCard.node, factorCard.node),
     el('div', { class: 'formula-row lesson-formulas-center' }, tex(TEX.gradMse, { display: true }), tex(TEX.gradLog, { display: true })),
+    el('div', { class: 'formula-row lesson-formulas-center', testid: 'logistic-derivation' }, tex(TEX.derivation, { display: true })),
+    el('p', { class: 'lesson-note' }, 'The log-loss gradient, with ŷ = σ(xᵀw + b) and ∇_w ŷ = x ŷ(1 − ŷ): the same x(ŷ − y) as for linear regression. (Its first line is −(y log ŷ + (1 − y) log(1 − ŷ)), the log-loss above with the minus sign taken outside; the lecture’s slide writes − where the + belongs.)'),
     el('h3', { class: 'lesson-sub' }, 'Train it on real digits: a against b'),
     el('div', { class: 'lesson-controls' }, positive.node, negative.node, lossField, lr.node, runner.node()),
     el(
@@ -155,7 +159,7 @@ function build(root, session) {
     const a = names ? names[positive.value()] : positive.value();
     const b = names ? names[negative.value()] : negative.value();
     setValue(runCard.caption, `${loss.value === 'mse' ? 'MSE' : 'Log-loss'} of each minibatch of 100 images of ${a} and ${b} (before its update), and accuracy on the held-out test images of the two digits (every 10 steps; ŷ ≥ ½ ⇒ ${a}).`);
-    setValue(pairNote, `Training set: every training image of ${a} (y = 1) and ${b} (y = 0), inputs standardised like the main model’s; w starts at 𝒩(0, 0.01²), b = 0.`);
+    setValue(pairNote, `Training set: every training image of ${a} (y = 1) and ${b} (y = 0). Inputs standardised the way the main model’s are, (pixel − μ)/σ, but with μ and σ the mean and standard deviation of the pixels of these training images of ${a} and ${b}, not of the whole training set. w starts at 𝒩(0, 0.01²), b = 0.`);
   });
 
   client.onData(() => {

@@ -40,7 +40,7 @@ const TEX = {
 export const mount = lessonSection({
   title: '4 · Softmax regression',
   lede: [
-    'For c classes: one weight vector w⁽ᵏ⁾ per class gives a score z_k, and the softmax turns the ten scores into probabilities that are positive and sum to 1. ',
+    'For c classes: one weight vector w⁽ᵏ⁾ per class gives a score z_k, and the softmax turns the c scores (ten for MNIST) into probabilities that are positive and sum to 1. ',
     'Labels become one-hot vectors y, and the loss is the cross-entropy.',
   ],
   formulas: [TEX.z, TEX.softmax, TEX.ce],
@@ -78,7 +78,7 @@ function build(root, session) {
     shift: figure('softmax-shift', 'shift m = max z_k'),
     sum: figure('softmax-sum', 'Σ e^(z_k − m)'),
     lse: figure('softmax-lse', 'log Σ e^(z_k)'),
-    ce: figure('softmax-ce', 'cross-entropy −log ŷ_y'),
+    ce: figure('softmax-ce', 'cross-entropy −log ŷ_y (nats)'),
     predicted: figure('softmax-predicted', 'argmax ŷ_k'),
   };
   const modelNote = el('p', { class: 'lesson-note', testid: 'softmax-model-step', data: { value: '' } });
@@ -102,12 +102,13 @@ function build(root, session) {
   const twoFigs = {
     step: figure('twoclass-step-count', 'SGD steps'),
     diff: figure('twoclass-max-diff', 'max |softmax ŷ₁ − σ(xᵀw + b)|'),
-    ce: figure('twoclass-ce', 'mean cross-entropy (softmax)'),
-    log: figure('twoclass-logloss', 'mean log-loss (logistic)'),
+    ce: figure('twoclass-ce', 'mean cross-entropy, softmax (nats)'),
+    log: figure('twoclass-logloss', 'mean log-loss, logistic (nats)'),
     disagree: figure('twoclass-disagree', 'different predictions'),
   };
-  const { node: twoTable, body: twoBody } = numTable('twoclass-table', ['test image', 'y', 'softmax ŷ₁', 'σ(xᵀw + b)', 'cross-entropy', 'log-loss']);
-  const two = { step: 0, summary: null };
+  const { node: twoTable, body: twoBody } = numTable('twoclass-table', ['test image #', 'digit (y)', 'softmax ŷ₁', 'σ(xᵀw + b)', 'cross-entropy (nats)', 'log-loss (nats)']);
+  const twoNote = el('p', { class: 'lesson-note', testid: 'twoclass-note' });
+  const two = { step: 0, summary: null, names: ['', ''] };
   const twoRunner = new Runner({
     client,
     prefix: 'twoclass',
@@ -115,7 +116,10 @@ function build(root, session) {
     status: twoStatus,
     summary: true,
     stepUnits: 10,
-    config: () => ({ positive: twoA.value(), negative: twoB.value(), examples: 6 }),
+    config: () => {
+      two.names = [twoB.value(), twoA.value()].map((k) => s.classNames[k] ?? String(k));
+      return { positive: twoA.value(), negative: twoB.value(), examples: 6 };
+    },
     remaining: () => TWO_CLASS_STEPS - two.step,
     onRecords: (records, r) => {
       if (records.length) two.step = records[records.length - 1].step;
@@ -177,7 +181,7 @@ function build(root, session) {
     el('div', { class: 'formula-row lesson-formulas-center' }, tex(TEX.two, { display: true })),
     el('p', { class: 'lesson-text' }, 'Train a softmax model with two classes on two digits (f64), then build the logistic model w = w⁽¹⁾ − w⁽⁰⁾, b = b₁ − b₀ from its weights and compare the two on every held-out test image of the pair.'),
     el('div', { class: 'lesson-controls' }, twoA.node, twoB.node, twoRunner.node()),
-    el('div', { class: 'lesson-grid' }, el('div', { class: 'card table-card' }, twoTable), el('div', { class: 'card lesson-side' }, figures(...Object.values(twoFigs)), twoStatus.node)),
+    el('div', { class: 'lesson-grid' }, el('div', { class: 'card table-card' }, twoTable, twoNote), el('div', { class: 'card lesson-side' }, figures(...Object.values(twoFigs)), twoStatus.node)),
   );
 
   // --- Rendering ----------------------------------------------------------------------------------
@@ -208,8 +212,11 @@ function build(root, session) {
     if (!sum) {
       for (const f of [twoFigs.diff, twoFigs.ce, twoFigs.log, twoFigs.disagree]) f.set(NaN);
       twoBody.replaceChildren();
+      setValue(twoNote, '');
       return;
     }
+    // Class 1 (y = 1) and class 0 (y = 0) of the experiment shown.
+    const digitOf = (label) => two.names[label === 1 ? 1 : 0];
     twoFigs.diff.set(sum.max_probability_difference);
     setValue(twoFigs.diff.note, `over ${sum.count.toLocaleString('en-US')} held-out images`);
     twoFigs.ce.set(sum.mean_cross_entropy);
@@ -220,11 +227,12 @@ function build(root, session) {
       ...sum.examples.map((e) => el(
         'tr',
         {},
-        el('th', { scope: 'row' }, `#${e.index}`),
-        el('td', {}, String(e.label)),
+        el('th', { scope: 'row' }, `#${e.test_index}`),
+        el('td', { data: { value: String(e.label) } }, `${digitOf(e.label)} (${e.label})`),
         ...[e.softmax_p1, e.logistic_p1, e.cross_entropy, e.log_loss].map((v) => el('td', { data: { value: String(v) } }, v.toPrecision(TWO_CLASS_DIGITS))),
       )),
     );
+    setValue(twoNote, `The first ${sum.examples.length} test images of ${two.names[1]} and ${two.names[0]}, numbered as in the whole test set (the Test image # above); y = 1 for ${two.names[1]}, 0 for ${two.names[0]}.`);
   }
 
   // --- Requests -----------------------------------------------------------------------------------
