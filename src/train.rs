@@ -134,29 +134,56 @@ fn shuffle_rng(seed: u32) -> rand_pcg::Pcg64Mcg {
     rand_pcg::Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed_5eed_5eed)
 }
 
-/// When the test set is evaluated while training plays: at a multiple of `every_steps` once
-/// `min_gap_ms` have passed since the last evaluation (a full pass over 10 000 test images costs
-/// about as much as 100 steps), and in any case after `max_gap_ms` (slow steps: huge batches).
+/// When the test set is evaluated while training plays: at each of the `early` steps (where
+/// the curve moves most, so the first climb has points), then at a multiple of `every_steps`
+/// once `min_gap_ms` have passed since the last evaluation (a full pass over 10 000 test images
+/// costs about as much as 100 steps), and in any case after `max_gap_ms` (huge batches).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EvalCadence {
+    pub early: &'static [u64],
     pub every_steps: u64,
     pub min_gap_ms: f64,
     pub max_gap_ms: f64,
 }
 
 /// The page's cadence.
-pub const PLAY_EVAL: EvalCadence = EvalCadence { every_steps: 100, min_gap_ms: 300.0, max_gap_ms: 3000.0 };
+pub const PLAY_EVAL: EvalCadence =
+    EvalCadence { early: &[1, 2, 5, 10, 20, 50], every_steps: 100, min_gap_ms: 300.0, max_gap_ms: 3000.0 };
 
 impl EvalCadence {
     /// Whether to evaluate after `step`, `since_ms` after the last evaluation.
     pub fn due(&self, step: u64, since_ms: f64) -> bool {
-        (step.is_multiple_of(self.every_steps) && since_ms >= self.min_gap_ms) || since_ms >= self.max_gap_ms
+        self.early.contains(&step)
+            || (step.is_multiple_of(self.every_steps) && since_ms >= self.min_gap_ms)
+            || since_ms >= self.max_gap_ms
     }
 
-    /// Steps from `step` to the next multiple of `every_steps` (1 to `every_steps`).
+    /// Steps from `step` to the next point where an evaluation may be due: the next early step
+    /// or the next multiple of `every_steps` (1 to `every_steps`).
     pub fn to_boundary(&self, step: u64) -> u64 {
-        self.every_steps - step % self.every_steps
+        let regular = self.every_steps - step % self.every_steps;
+        self.early.iter().filter(|&&e| e > step).map(|&e| e - step).min().map_or(regular, |e| e.min(regular))
     }
+}
+
+/// How far one [`Trainer::play_for`] call may go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlayLimits {
+    /// Time budget of the call (ms).
+    pub budget_ms: f64,
+    /// Most steps (the pace's allowance; `u64::MAX` at full speed).
+    pub max_steps: u64,
+    /// Stop when the epoch counter reaches this ("train N epochs"), exactly at the boundary.
+    pub until_epoch: Option<u64>,
+}
+
+/// Why a [`Trainer::play_for`] call ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PlayStop {
+    /// The test set is due for an evaluation.
+    pub eval_due: bool,
+    /// The epoch counter reached `until_epoch`.
+    pub epoch_reached: bool,
 }
 
 /// What [`Trainer::resume`] brought back of a saved run.
@@ -415,28 +442,47 @@ impl Trainer {
         r
     }
 
-    /// Train for `budget_ms` ([`UnitTimer::run`], `timer` holding the measured cost of a step),
-    /// appending each step's loss to `losses`, and stop early where `cadence` says the test set
-    /// is due for an evaluation (the last was at `last_eval_ms` on `clock`). Returns whether an
-    /// evaluation is due. A divergence ends the call with [`LabError::Diverged`]; the losses of
-    /// the steps before it are in `losses`.
+    /// Train within `limits` ([`UnitTimer::run`], `timer` holding the measured cost of a
+    /// step), appending each step's loss to `losses`, and stop early where `cadence` says the
+    /// test set is due for an evaluation (the last was at `last_eval_ms` on `clock`) or where the
+    /// epoch counter reaches `limits.until_epoch`. A divergence ends the call with
+    /// [`LabError::Diverged`]; the losses of the steps before it are in `losses`.
     pub fn play_for(
         &mut self,
         timer: &mut UnitTimer,
         clock: &dyn Clock,
-        budget_ms: f64,
+        limits: PlayLimits,
         cadence: &EvalCadence,
         last_eval_ms: f64,
         losses: &mut Vec<f32>,
-    ) -> Result<bool> {
-        let mut due = false;
-        timer.run(clock, budget_ms, u64::MAX, |n| {
-            let n = n.min(cadence.to_boundary(self.progress.step));
+    ) -> Result<PlayStop> {
+        let mut stop = PlayStop { eval_due: false, epoch_reached: self.epoch_reached(limits.until_epoch) };
+        if stop.epoch_reached {
+            return Ok(stop);
+        }
+        timer.run(clock, limits.budget_ms, limits.max_steps, |n| {
+            let mut n = n.min(cadence.to_boundary(self.progress.step));
+            if limits.until_epoch == Some(self.progress.epoch + 1) {
+                n = n.min(self.steps_left_in_epoch());
+            }
             self.steps(n as usize, losses)?;
-            due = cadence.due(self.progress.step, clock.now_ms() - last_eval_ms);
-            Ok(Done { units: n, stop: due })
+            stop.eval_due = cadence.due(self.progress.step, clock.now_ms() - last_eval_ms);
+            stop.epoch_reached = self.epoch_reached(limits.until_epoch);
+            Ok(Done { units: n, stop: stop.eval_due || stop.epoch_reached })
         })?;
-        Ok(due)
+        Ok(stop)
+    }
+
+    fn epoch_reached(&self, until_epoch: Option<u64>) -> bool {
+        until_epoch.is_some_and(|e| self.progress.epoch >= e)
+    }
+
+    /// Steps until the current epoch ends at the current batch size (the last one takes what
+    /// is left); a whole epoch's worth when one has just ended.
+    pub fn steps_left_in_epoch(&self) -> u64 {
+        let n = self.train.len();
+        let left = if self.cursor >= n { n } else { n - self.cursor };
+        left.div_ceil(self.hyper.batch_size) as u64
     }
 
     /// Train until the current epoch ends; returns the mean minibatch loss over it.

@@ -214,16 +214,35 @@ fn errors_cross_as_data_with_kind_field_and_reason() {
 fn play_runs_for_its_budget_and_stops_where_an_evaluation_is_due() {
     let d = data();
     let mut lab = Lab::new(&d, 0.05, 10.0, 0.0, 541.0).unwrap();
-    // The last evaluation 1 s ago (more than the 300 ms gap, less than the 3 s one): the call
-    // stops at the first multiple of 100 steps, however large its budget.
-    let losses = lab.play(1e6, performance_now() - 1000.0);
-    assert_eq!(losses.len(), 100);
-    assert!(lab.take_eval_due());
-    assert!(!lab.take_eval_due(), "cleared by reading it");
+    // The last evaluation 1 s ago (more than the 300 ms gap, less than the 3 s one): the calls
+    // stop at the early points 1, 2, 5, 10, 20, 50 and then at the first multiple of 100.
+    let mut stops = Vec::new();
+    while stops.last() != Some(&100) {
+        let losses = lab.play(1e6, performance_now() - 1000.0, f64::INFINITY, -1.0);
+        assert!(lab.take_eval_due());
+        assert!(!lab.take_eval_due(), "cleared by reading it");
+        stops.push(field(&lab.progress().unwrap(), "step") as u64);
+        assert!(!losses.is_empty());
+    }
+    assert_eq!(stops, [1, 2, 5, 10, 20, 50, 100]);
     // No evaluation due and no budget: one step, and no stop for an evaluation.
-    let losses = lab.play(0.0, f64::INFINITY);
+    let losses = lab.play(0.0, f64::INFINITY, f64::INFINITY, -1.0);
     assert_eq!(losses.len(), 1, "a zero budget still makes one step");
     assert!(!lab.take_eval_due());
+    // The pace's allowance bounds the steps of a call.
+    let losses = lab.play(1e6, f64::INFINITY, 7.0, -1.0);
+    assert_eq!(losses.len(), 7);
+    let losses = lab.play(1e6, f64::INFINITY, 0.0, -1.0);
+    assert!(losses.is_empty(), "no allowance, no step");
+    // "Train until epoch 3": 500 examples in batches of 10 are 50 steps an epoch, so the call
+    // ends exactly at step 150 (from 108), whatever its budget.
+    let losses = lab.play(1e6, f64::INFINITY, f64::INFINITY, 3.0);
+    assert_eq!(losses.len(), 42);
+    assert!(lab.take_epoch_reached());
+    let p = lab.progress().unwrap();
+    assert_eq!((field(&p, "step"), field(&p, "epoch")), (150.0, 3.0));
+    let losses = lab.play(1e6, f64::INFINITY, f64::INFINITY, 3.0);
+    assert!(losses.is_empty() && lab.take_epoch_reached(), "already there: no step");
     assert!(lab.take_divergence().is_none());
 }
 

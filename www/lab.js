@@ -229,9 +229,21 @@ export class LabClient extends Emitter {
     return this.request('step', { count });
   }
 
-  /** Start continuous training; progress arrives as 'progress' messages. */
-  play() {
-    return this.request('play');
+  /**
+   * Start continuous training; progress arrives as 'progress' messages. With `epochs`, training
+   * stops by itself ('stopped', reason 'epochs') where the epoch counter has grown by that many.
+   * @param {{epochs?: number, stepsPerSecond: number|null}} options the pace (null: full speed)
+   */
+  play({ epochs, stepsPerSecond }) {
+    return this.request('play', { epochs, stepsPerSecond });
+  }
+
+  /**
+   * The pace of Play, live: steps per second, or null for full speed.
+   * @param {number|null} stepsPerSecond
+   */
+  setPace(stepsPerSecond) {
+    return this.request('setPace', { stepsPerSecond });
   }
 
   /** Stop continuous training; resolves with `{progress, generation, evaluation}` (evaluated where it stopped). */

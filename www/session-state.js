@@ -5,6 +5,14 @@
 import { TestSeries, TrainSeries } from './series.js';
 
 /**
+ * The paces of Play (steps per second; null = full speed), from slow motion (each minibatch can
+ * be followed) to full speed. The default makes the first epoch of MNIST at batch 100 take
+ * 15 s, so test accuracy passes 80, 90 and 92 % as separate points a room can watch.
+ */
+export const PACES = [1, 5, 20, 40, 100, 300, null];
+export const DEFAULT_PACE = 40;
+
+/**
  * A button offered by the session: beside the status, or in a notice.
  * @typedef {{label: string, testid: string, run: () => void}} Action
  */
@@ -32,6 +40,7 @@ import { TestSeries, TrainSeries } from './series.js';
  * @property {import('./protocol.js').Hyper|null} input the values as typed
  * @property {import('./protocol.js').HyperErrors} errors the core's message per field, or null
  * @property {boolean} playing
+ * @property {number|null} pace steps per second of Play, or null for full speed
  * @property {boolean} busy a data set loads or the worker restarts
  * @property {import('./protocol.js').Progress} progress
  * @property {number} rate examples per second while playing
@@ -68,6 +77,8 @@ export function initialState() {
     input: null,
     errors: { learning_rate: null, batch_size: null, l2: null, seed: null },
     playing: false,
+    /** Steps per second of Play, or null for full speed. */
+    pace: DEFAULT_PACE,
     busy: true,
     progress: { step: 0, epoch: 0, examples_seen: 0, epochs_fraction: 0 },
     rate: 0,

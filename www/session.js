@@ -344,17 +344,36 @@ export class Session extends Emitter {
     }
   }
 
-  /** Start continuous training in the worker. */
-  async play() {
+  /**
+   * Start continuous training in the worker, at the chosen pace; with `epochs`, it pauses by
+   * itself exactly where the epoch counter has grown by that many.
+   * @param {number} [epochs]
+   */
+  async play(epochs) {
     await this.hyperChain;
     if (!this.canTrain() || this.state.playing) return;
     clearTimeout(this.stepEvalTimer);
     this.state.playing = true;
     this.state.diverged = null;
-    this.setStatus('training', TRAINING);
+    this.setStatus('training', epochs ? `Training ${epochs} epoch${epochs === 1 ? '' : 's'}: it pauses by itself at the end of epoch ${this.state.progress.epoch + epochs}. Press Pause to stop sooner.` : TRAINING);
     try {
-      await this.lab.play();
+      await this.lab.play({ epochs, stepsPerSecond: this.state.pace });
       if (this.state.playing) this.lab.expectProgress(true);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * The pace of Play (steps per second, or null for full speed); applies at once, also while playing.
+   * @param {number|null} stepsPerSecond
+   */
+  async setPace(stepsPerSecond) {
+    this.state.pace = stepsPerSecond;
+    this.invalidate('controls');
+    if (!this.state.playing) return; // Play sends the pace
+    try {
+      await this.lab.setPace(stepsPerSecond);
     } catch (e) {
       this.fail(e);
     }

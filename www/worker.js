@@ -40,6 +40,12 @@ const state = {
   lastEvalTime: 0,
   /** Time budget of one chunk of the play loop (ms): the core's `PLAY_CHUNK_MS`, from `defaults()`. */
   chunkMs: 8,
+  /** Steps per second while playing (Infinity: full speed), and the steps owed at that pace. */
+  pace: Infinity,
+  allowance: 0,
+  lastTick: 0,
+  /** Play stops when the epoch counter reaches this ("train N epochs"); -1: no such stop. */
+  untilEpoch: -1,
   rateSamples: [],
   rate: 0,
   /** Images classified so far (diagnostic, for the soak test). */
@@ -127,13 +133,32 @@ function runChunk() {
   }
 }
 
-/** Steps for about one chunk (the core times them), then report, evaluate if due, and yield. */
+/** Most steps one chunk may owe at a slow pace (a pause of the tab must not become a burst). */
+const MAX_OWED_SECONDS = 0.25;
+
+/**
+ * Steps for about one chunk (the core times them, within the pace's allowance), then report,
+ * evaluate if due, and yield: at once at full speed, or when the next step is due.
+ */
 function trainChunk() {
   if (!state.playing || !state.lab) return;
   const lab = state.lab;
-  const losses = lab.play(state.chunkMs, state.lastEvalTime);
+  let maxSteps = Infinity;
+  if (Number.isFinite(state.pace)) {
+    const now = performance.now();
+    state.allowance = Math.min(state.allowance + ((now - state.lastTick) * state.pace) / 1000, Math.max(1, state.pace * MAX_OWED_SECONDS));
+    state.lastTick = now;
+    maxSteps = Math.floor(state.allowance);
+    if (maxSteps < 1) {
+      schedule();
+      return;
+    }
+  }
+  const losses = lab.play(state.chunkMs, state.lastEvalTime, maxSteps, state.untilEpoch);
+  if (Number.isFinite(state.pace)) state.allowance -= losses.length;
   const divergence = lab.takeDivergence();
   const evaluation = !divergence && lab.takeEvalDue() ? evaluateNow() : null;
+  const reached = lab.takeEpochReached();
   const progress = lab.progress();
   const rate = measureRate(progress.examples_seen);
   post({ type: 'progress', generation: state.generation, losses, progress, rate, evaluation }, [losses.buffer]);
@@ -141,7 +166,22 @@ function trainChunk() {
     stop('diverged', divergence);
     return;
   }
-  tick.port2.postMessage(state.loopId);
+  if (reached) {
+    stop('epochs', `reached the end of epoch ${progress.epoch}`);
+    return;
+  }
+  schedule();
+}
+
+/** The next chunk: at once (MessageChannel, no timer clamping) unless the pace asks to wait. */
+function schedule() {
+  if (Number.isFinite(state.pace) && state.allowance < 1) {
+    const id = state.loopId;
+    const wait = ((1 - state.allowance) * 1000) / state.pace;
+    setTimeout(() => id === state.loopId && runChunk(), wait);
+  } else {
+    tick.port2.postMessage(state.loopId);
+  }
 }
 
 /** Request handlers: each returns the result (or throws); transfers go in `result.transfer`. */
@@ -218,15 +258,43 @@ const HANDLERS = {
     return { losses, progress: lab.progress(), generation: state.generation, divergence, evaluation, transfer: [losses.buffer] };
   },
 
-  play() {
-    requireLab();
+  /**
+   * Train continuously at `stepsPerSecond` (null: full speed); with `epochs`, stop exactly where
+   * the epoch counter has grown by that many.
+   * @param {{epochs?: number, stepsPerSecond?: number|null}} request
+   */
+  play({ epochs, stepsPerSecond = null }) {
+    const lab = requireLab();
+    HANDLERS.setPace({ stepsPerSecond });
+    state.untilEpoch = Number.isInteger(epochs) && epochs > 0 ? lab.progress().epoch + epochs : -1;
     if (!state.playing) {
       state.playing = true;
       state.loopId += 1;
       state.rateSamples = [];
+      state.allowance = 1; // the first step at once
+      state.lastTick = performance.now();
       tick.port2.postMessage(state.loopId);
     }
-    return { generation: state.generation };
+    return { generation: state.generation, untilEpoch: state.untilEpoch };
+  },
+
+  /**
+   * The pace of Play in steps per second (a positive number), or null for full speed; live.
+   * @param {{stepsPerSecond: number|null}} request
+   */
+  setPace({ stepsPerSecond }) {
+    const full = stepsPerSecond === null || stepsPerSecond === undefined;
+    if (!full && !(Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) throw new Error(`the pace must be a positive number of steps per second; got ${stepsPerSecond}`);
+    state.pace = full ? Infinity : stepsPerSecond;
+    state.allowance = 0; // the next step one pace-interval from now
+    state.lastTick = performance.now();
+    state.rateSamples = [];
+    if (state.playing) {
+      // A new chain at the new pace (a slow pace's pending wait is dropped with the old id).
+      state.loopId += 1;
+      tick.port2.postMessage(state.loopId);
+    }
+    return null;
   },
 
   pause() {

@@ -17,7 +17,7 @@ use crate::export::{TestMetrics, WeightsFile};
 use crate::formats::weights::{self, ForeignWeights};
 use crate::preprocess::{self, Background};
 use crate::run::{Clock, UnitTimer};
-use crate::train::{self, FieldErrors, Hyperparameters, Trainer, PLAY_EVAL};
+use crate::train::{self, FieldErrors, Hyperparameters, PlayLimits, PlayStop, Trainer, PLAY_EVAL};
 use serde::Serialize;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -269,7 +269,7 @@ pub struct Lab {
     /// The measured cost of a step, for [`Lab::play`].
     timer: UnitTimer,
     clock: PerformanceClock,
-    eval_due: bool,
+    stop: PlayStop,
 }
 
 #[wasm_bindgen]
@@ -288,7 +288,7 @@ impl Lab {
             divergence: None,
             timer: UnitTimer::new(PLAY_CHUNK_MS),
             clock: PerformanceClock::new(),
-            eval_due: false,
+            stop: PlayStop::default(),
         })
     }
 
@@ -323,14 +323,21 @@ impl Lab {
         losses
     }
 
-    /// Train for about `budget_ms` (the play loop's chunk), stopping early where the test set is
-    /// due for an evaluation ([`PLAY_EVAL`]; the last one was at `last_eval_ms` on
-    /// `performance.now()`); returns the loss of each step. `takeEvalDue()` then says whether to
-    /// evaluate; on a divergence `takeDivergence()` returns the message.
-    pub fn play(&mut self, budget_ms: f64, last_eval_ms: f64) -> Vec<f32> {
+    /// Train for about `budget_ms` (the play loop's chunk) and at most `max_steps` steps (the
+    /// pace's allowance; Infinity at full speed), stopping early where the test set is due for an
+    /// evaluation ([`PLAY_EVAL`]; the last one was at `last_eval_ms` on `performance.now()`) or
+    /// exactly where the epoch counter reaches `until_epoch` (a number < 0 or NaN: no such stop).
+    /// Returns the loss of each step. `takeEvalDue()` and `takeEpochReached()` then say why it
+    /// stopped; on a divergence `takeDivergence()` returns the message.
+    pub fn play(&mut self, budget_ms: f64, last_eval_ms: f64, max_steps: f64, until_epoch: f64) -> Vec<f32> {
         let mut losses = Vec::new();
-        match self.trainer.play_for(&mut self.timer, &self.clock, budget_ms, &PLAY_EVAL, last_eval_ms, &mut losses) {
-            Ok(due) => self.eval_due = due,
+        let limits = PlayLimits {
+            budget_ms,
+            max_steps: if max_steps.is_finite() { max_steps.max(0.0) as u64 } else { u64::MAX },
+            until_epoch: (until_epoch >= 0.0).then_some(until_epoch as u64),
+        };
+        match self.trainer.play_for(&mut self.timer, &self.clock, limits, &PLAY_EVAL, last_eval_ms, &mut losses) {
+            Ok(stop) => self.stop = stop,
             Err(e) => self.divergence = Some(e.to_string()),
         }
         losses
@@ -339,7 +346,13 @@ impl Lab {
     /// Whether the last `play` call stopped for a test evaluation (cleared by reading it).
     #[wasm_bindgen(js_name = takeEvalDue)]
     pub fn take_eval_due(&mut self) -> bool {
-        std::mem::take(&mut self.eval_due)
+        std::mem::take(&mut self.stop.eval_due)
+    }
+
+    /// Whether the last `play` call reached its `until_epoch` (cleared by reading it).
+    #[wasm_bindgen(js_name = takeEpochReached)]
+    pub fn take_epoch_reached(&mut self) -> bool {
+        std::mem::take(&mut self.stop.epoch_reached)
     }
 
     /// The divergence message of the last `train` call, if any (cleared by reading it).

@@ -4,6 +4,7 @@
 // progress figures, where the session was last saved, and the two live charts.
 
 import { createTestChart, createTrainChart } from '../charts.js';
+import { PACES } from '../session-state.js';
 import { el, setValue } from '../dom.js';
 import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
 import { renderTex, tex } from '../math.js';
@@ -63,6 +64,19 @@ function stat(testid, label) {
 }
 
 /**
+ * What a pace means: steps per second, and epochs per minute at the batch size in use.
+ * @param {number|null} pace steps per second, or null for full speed
+ * @param {number} batch
+ * @param {number} trainSize
+ */
+export function paceText(pace, batch, trainSize) {
+  if (pace === null) return 'as fast as this device trains';
+  const perMinute = batch > 0 && trainSize > 0 ? (pace * batch * 60) / trainSize : NaN;
+  const epochs = Number.isFinite(perMinute) ? ` · ${perMinute >= 10 ? perMinute.toFixed(0) : perMinute.toPrecision(2)} epochs/min at batch ${formatInt(batch)}` : '';
+  return `${formatInt(pace)} step${pace === 1 ? '' : 's'}/s${epochs}`;
+}
+
+/**
  * Build the section and wire it to the session.
  * @param {HTMLElement} root the <section> element
  * @param {import('../session.js').Session} session
@@ -88,6 +102,37 @@ export function mount(root, session) {
     if (file) session.importWeights(file);
   });
   const refusal = el('p', { class: 'toolbar-note', role: 'status' });
+
+  // --- Pace: how fast Play trains, and "Train N epochs" ----------------------------------------
+  const speed = el(
+    'select',
+    { id: 'speed', testid: 'speed', 'aria-describedby': 'speed-readout', title: 'How fast Play trains (live)' },
+    ...PACES.map((p) => el('option', { value: p === null ? 'full' : String(p) }, p === null ? 'Full speed' : p === 1 ? '1 step/s (slow motion)' : `${p} steps/s`)),
+  );
+  const speedReadout = el('span', { id: 'speed-readout', testid: 'speed-readout', class: 'speed-readout', role: 'status' });
+  speed.addEventListener('change', () => session.setPace(speed.value === 'full' ? null : Number(speed.value)));
+  const epochsN = el('input', { id: 'train-epochs-n', testid: 'train-epochs-n', type: 'number', value: '1', min: 1, max: 100, step: '1', inputmode: 'numeric', 'aria-label': 'Number of epochs' });
+  buttons.trainEpochs = el('button', { type: 'button', testid: 'train-epochs', class: 'btn', title: 'Play until the epoch counter has grown by this many, then pause' }, 'Train');
+  const epochsCount = () => {
+    const n = Number(epochsN.value);
+    return Number.isInteger(n) && n >= 1 && n <= 100 ? n : null;
+  };
+  epochsN.addEventListener('input', () => {
+    epochsN.setAttribute('aria-invalid', String(epochsCount() === null));
+    renderControls();
+  });
+  buttons.trainEpochs.addEventListener('click', () => {
+    const n = epochsCount();
+    if (n) session.play(n);
+  });
+  const pace = el(
+    'div',
+    { class: 'pace', role: 'group', 'aria-label': 'Pace of training' },
+    el('label', { class: 'pace-field', for: 'speed' }, el('span', {}, 'Speed'), speed),
+    speedReadout,
+    el('span', { class: 'pace-field' }, buttons.trainEpochs, epochsN, el('label', { for: 'train-epochs-n' }, 'epochs')),
+  );
+
   buttons.step.addEventListener('click', () => session.step());
   buttons.play.addEventListener('click', () => session.play());
   buttons.pause.addEventListener('click', () => session.pause());
@@ -215,6 +260,7 @@ export function mount(root, session) {
       el('div', { class: 'toolbar-buttons' }, buttons.step, buttons.play, buttons.pause, buttons.reset),
       el('div', { class: 'toolbar-buttons toolbar-files' }, importInput, importLabel, buttons.exportWeights),
     ),
+    pace,
     refusal,
     importResult,
     saved,
@@ -264,6 +310,10 @@ export function mount(root, session) {
     buttons.step.disabled = !canTrain || s.playing;
     buttons.play.disabled = !canTrain || s.playing;
     buttons.pause.disabled = !s.playing;
+    buttons.trainEpochs.disabled = !canTrain || s.playing || epochsCount() === null;
+    const paceValue = s.pace === null ? 'full' : String(s.pace);
+    if (speed.value !== paceValue) speed.value = paceValue;
+    setValue(speedReadout, paceText(s.pace, s.hyper ? s.hyper.batch_size : 0, s.trainSize), s.pace === null ? 'full' : s.pace);
     buttons.reset.disabled = !loaded || Boolean(s.errors.seed);
     buttons.exportWeights.disabled = !loaded;
     importInput.disabled = !loaded;

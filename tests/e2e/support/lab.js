@@ -79,10 +79,11 @@ export async function openLab(page) {
 }
 
 /**
- * Play until the epoch counter reaches `epochs`, then Pause and wait for the page to settle
+ * Play at full speed until the epoch counter reaches `epochs`, then Pause and wait for the page to settle
  * (state "paused", and a test evaluation that is not older than the weights).
  */
 export async function train(page, epochs = 1) {
+  await byId(page, 'speed').selectOption('full');
   await byId(page, 'play').click();
   await expect(byId(page, 'status')).toHaveAttribute('data-state', 'training');
   await waitNum(page, 'epoch', (e) => e >= epochs, { timeout: 90_000, message: `epoch reaches ${epochs}` });
