@@ -185,11 +185,13 @@ function build(root, session) {
       return;
     }
     const best = res.reduce((a, b) => (b.n1.test < a.n1.test ? b : a));
-    const worse = res.filter((r) => r.n1.test > r.n2.test).map((r) => r.alpha);
+    // Too strong: N1 fits its training images worse and its test loss is above N2's too.
+    const worse = res.filter((r) => r.n1.test > r.n2.test && r.n1.train > r.n2.train);
+    const none = worse.every((r) => supportedOption(r) === 0);
     setValue(
       sweepBest,
       `Lowest N1 test loss at α = ${best.alpha} (${formatNumber(best.n1.test, 4)}; N2: ${formatNumber(best.n2.test, 4)}).` +
-        (worse.length ? ` With α = ${worse.join(', ')} the penalty is too strong: N1 underfits and its test loss is above N2’s — then none of the four options holds.` : ''),
+        (worse.length ? ` With α = ${worse.map((r) => r.alpha).join(', ')} the penalty is too strong: N1 underfits, and its training and test losses are both above N2’s${none ? ' — then none of the four options holds' : ' (the last column says which option each α supports)'}.` : ''),
       best.alpha,
     );
     sweepBody.replaceChildren(
