@@ -129,6 +129,11 @@ impl<F: Real> AllPositive<F> {
     pub fn model(&self) -> &LogisticRegression<F> {
         self.run.learners()[0].model()
     }
+
+    /// The run: its training set (the sampled images, all `y = 1`), held-out set and input table.
+    pub fn lockstep(&self) -> &Lockstep<F> {
+        &self.run
+    }
 }
 
 impl<F: Real> Lesson for AllPositive<F> {

@@ -3,6 +3,7 @@
 use crate::common as lessons_common;
 
 use softmax_lab::data::InputTransform;
+use softmax_lab::lessons::all_positive::{AllPositive, AllPositiveConfig};
 use softmax_lab::lessons::common::digit_pair;
 use softmax_lab::lessons::logistic::pair_task;
 use softmax_lab::lessons::softmax_details::{TwoClass, TwoClassConfig};
@@ -46,4 +47,21 @@ fn the_two_class_table_numbers_rows_as_in_the_test_set() {
         assert_eq!(test.labels[e.test_index], if e.label == 1 { 3 } else { 5 });
     }
     assert_ne!(got, (0..6).collect::<Vec<_>>());
+}
+
+/// Exercise 2 "The inputs are standardised, (pixel − μ)/σ, with μ and σ fitted on the pixels of
+/// these training images": at the page's defaults (200 images of 1) the lookup table is the
+/// transform fitted on those 200 images, not the main model's.
+#[test]
+fn exercise_2_is_standardised_on_its_training_images() {
+    let (train, test) = lessons_common::mnist();
+    let config = AllPositiveConfig { train_size: 200, alpha: 0.1, ..Default::default() };
+    let lesson = AllPositive::<f32>::new(train.clone(), test, config).unwrap();
+    let run = lesson.lockstep();
+    let own = InputTransform::fit(run.train_set());
+    println!("μ, σ of the 200 images of 1: {:.5}, {:.5}", own.mean, own.std);
+    assert_eq!(run.train_set().len(), 200);
+    assert!(run.train_set().labels.iter().all(|&y| y == 1));
+    assert_eq!(*run.lut(), own.lut::<f32>());
+    assert_ne!(*run.lut(), InputTransform::fit(&train).lut::<f32>());
 }
