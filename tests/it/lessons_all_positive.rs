@@ -10,7 +10,7 @@ use softmax_lab::LabError;
 /// Settings shared by the runs below: 200 training images of digit 1 (seeded sample), all
 /// labelled y = 1; test set = the 2 163 test images of 1 (y = 1) and 7 (y = 0); full-batch
 /// gradient descent with ε = 0.01 from w = 0, b = 0; f32.
-fn config(alpha: f64, penalize_bias: bool) -> AllPositiveConfig {
+pub(crate) fn config(alpha: f64, penalize_bias: bool) -> AllPositiveConfig {
     AllPositiveConfig {
         digit: 1,
         negative: 7,

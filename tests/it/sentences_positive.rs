@@ -15,16 +15,8 @@ const ALPHA: f64 = 0.1;
 /// The page's three runs: no L2, α‖w‖², α(‖w‖² + b²).
 fn page_run(alpha: f64, penalize_bias: bool) -> (AllPositive<f32>, Vec<BinaryStep>) {
     let (train, test) = lessons_common::mnist();
-    let config = AllPositiveConfig {
-        digit: 1,
-        negative: 7,
-        train_size: 200,
-        learning_rate: 0.01,
-        alpha,
-        penalize_bias,
-        seed: 541,
-        eval_every: 10,
-    };
+    // The exercise's settings (lessons_all_positive::config), evaluated every 10 steps.
+    let config = AllPositiveConfig { eval_every: 10, ..crate::lessons_all_positive::config(alpha, penalize_bias) };
     let mut lesson = AllPositive::new(train, test, config).unwrap();
     let records = lesson.step(STEPS).unwrap();
     (lesson, records)
