@@ -214,7 +214,9 @@ pub struct Progress {
     pub epochs_fraction: f64,
 }
 
-/// A softmax-regression model together with its SGD state, training and test data.
+/// A softmax-regression model together with its SGD state, training and test data. A clone
+/// shares the data sets and continues the same run ([`crate::step_view`] steps a copy).
+#[derive(Clone)]
 pub struct Trainer {
     model: SoftmaxRegression<f32>,
     train: Arc<Dataset>,

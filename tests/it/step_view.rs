@@ -1,9 +1,10 @@
 //! One step in slow motion (`step_view`): its matrices are the lecture's formulas computed
-//! independently here in f64 from the raw pixels, and applying it gives the weights of
-//! `Trainer::step` (which runs the fast kernel: same maths, another summation order).
+//! independently here in f64 from the raw pixels (to f32 rounding: the fast kernel that
+//! `Trainer::step` runs sums in another order), and its loss and weights after are exactly
+//! those of the `Trainer::step` that follows, bit for bit.
 
 use crate::common;
-use softmax_lab::step_view::step_view;
+use softmax_lab::step_view::{step_view, step_view_rows};
 use softmax_lab::train::{Hyperparameters, Trainer};
 
 /// Largest |a − b| over two equally long slices.
@@ -19,7 +20,8 @@ fn check(hyper: Hyperparameters, warmup: usize) {
     t.steps(warmup, &mut losses).unwrap();
     let v = step_view(&t).unwrap();
     let (n, c, d) = (v.n, v.c, 784);
-    assert_eq!((n, c), (hyper.batch_size, 10));
+    assert_eq!((n, c, v.rows), (hyper.batch_size, 10, hyper.batch_size));
+    assert_eq!((v.learning_rate, v.batch_size, v.l2), (hyper.learning_rate, hyper.batch_size, hyper.l2));
     assert_eq!(v.step, warmup as u64 + 1);
     // The lecture's formulas, in f64 with plain loops, from the pixels and the transform.
     let tr = t.transform();
@@ -61,13 +63,15 @@ fn check(hyper: Hyperparameters, warmup: usize) {
     let eps = hyper.learning_rate;
     let w_after: Vec<f64> = w.iter().zip(&grad_w).map(|(wj, g)| wj - eps * g).collect();
     assert!(max_diff(&v.w_after, &f32s(&w_after)) < 1e-6, "W − ε∇W");
+    let b_after: Vec<f64> = b.iter().zip(&grad_b).map(|(bk, g)| bk - eps * g).collect();
+    assert!(max_diff(&v.b_after, &f32s(&b_after)) < 1e-6, "b − ε∇b");
     // Applying it is the real next step: the same minibatch loss and the same weights as
-    // Trainer::step, to f32 rounding (the fast kernel sums in another order).
+    // Trainer::step, bit for bit.
     let step_loss = t.step().unwrap();
-    assert!((step_loss - v.loss).abs() < 1e-5, "{step_loss} vs {}", v.loss);
+    assert_eq!(step_loss.to_bits(), v.loss.to_bits(), "{step_loss} vs {}", v.loss);
     let w_real: Vec<f32> = t.model().w.iter().copied().collect();
-    assert!(max_diff(&w_real, &v.w_after) < 1e-6, "W after the step: {}", max_diff(&w_real, &v.w_after));
-    assert!(max_diff(&t.model().b.to_vec(), &v.b_after) < 1e-6);
+    assert_eq!(w_real, v.w_after, "W after the step");
+    assert_eq!(t.model().b.to_vec(), v.b_after);
     assert_eq!(t.progress().step, v.step);
 }
 
@@ -95,6 +99,44 @@ fn at_an_epoch_end_the_view_takes_the_next_epochs_first_minibatch() {
     assert_eq!(v.indices.len(), 4);
     t.step().unwrap();
     let w: Vec<f32> = t.model().w.iter().copied().collect();
-    assert!(max_diff(&w, &v.w_after) < 1e-6, "the view was of the step that was then taken");
-    assert!(max_diff(&t.model().b.to_vec(), &v.b_after) < 1e-6);
+    assert_eq!(w, v.w_after, "the view was of the step that was then taken");
+    assert_eq!(t.model().b.to_vec(), v.b_after);
+}
+
+#[test]
+fn a_large_batch_keeps_its_first_rows_and_the_gradient_of_all() {
+    // Batch 1 300: the gradient is computed in chunks of rows; the page keeps 16 of them.
+    let (train, test) = common::mnist();
+    let hyper = Hyperparameters { learning_rate: 0.1, batch_size: 1_300, l2: 0.001 };
+    let mut t = Trainer::new(train, test, hyper, 11).unwrap();
+    let mut losses = Vec::new();
+    t.steps(3, &mut losses).unwrap();
+    let full = step_view(&t).unwrap();
+    let v = step_view_rows(&t, 16).unwrap();
+    assert_eq!((v.n, v.rows, full.rows), (1_300, 16, 1_300));
+    assert_eq!(v.indices, full.indices, "all n indices are kept");
+    assert_eq!((v.pixels.len(), v.x.len(), v.z.len()), (16 * 784, 16 * 784, 16 * 10));
+    assert_eq!(v.z[..], full.z[..160], "the rows kept are the first rows");
+    assert_eq!(v.residual[..], full.residual[..160]);
+    assert_eq!((&v.grad_w, &v.grad_b, &v.w_after, v.loss), (&full.grad_w, &full.grad_b, &full.w_after, full.loss));
+    // ∇b is the mean of the residual's columns over the whole batch, ∇W likewise against the
+    // one-shot dense product (f64 here).
+    for k in 0..10 {
+        let mean: f64 = (0..1_300).map(|i| f64::from(full.residual[i * 10 + k])).sum::<f64>() / 1_300.0;
+        assert!((f64::from(v.grad_b[k]) - mean).abs() < 1e-6, "∇b[{k}] {} vs {mean}", v.grad_b[k]);
+    }
+    for j in [0, 200, 406, 783] {
+        for k in 0..10 {
+            let g: f64 =
+                (0..1_300).map(|i| f64::from(full.x[i * 784 + j]) * f64::from(full.residual[i * 10 + k])).sum::<f64>()
+                    / 1_300.0
+                    + 2.0 * 0.001 * f64::from(v.w_before[j * 10 + k]);
+            assert!((f64::from(v.grad_w[j * 10 + k]) - g).abs() < 1e-5, "∇W[{j},{k}]");
+        }
+    }
+    let w_ref: Vec<f32> = v.w_before.iter().zip(&v.grad_w).map(|(w, g)| w - 0.1 * g).collect();
+    assert!(max_diff(&w_ref, &v.w_after) < 1e-6, "W − ε∇W against the real step");
+    let loss = t.step().unwrap();
+    assert_eq!(loss.to_bits(), v.loss.to_bits());
+    assert_eq!(t.model().w.iter().copied().collect::<Vec<f32>>(), v.w_after);
 }
