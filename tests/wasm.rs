@@ -6,7 +6,7 @@
 use softmax_lab::data::idx::{encode_images, encode_labels};
 use softmax_lab::wasm::lessons::{sigmoid_at_js, JsGridSearchLesson, JsLogisticLesson};
 use softmax_lab::wasm::{prepare_image, validate_hyperparameters, Data, Lab};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 /// A synthetic 10-class set: class k is a bright 6×6 block at a place of its own, plus noise.
@@ -343,4 +343,62 @@ fn a_csv_data_set_with_names_trains_through_the_facade() {
     assert!(lab.export_weights(f64::NAN, f64::NAN, 0).contains(r#""classes":["left","right"]"#));
     let e = Data::from_files(b"1,2,3\n".to_vec(), None, None, None, None, 0.25, 1.0).err().unwrap();
     assert!(text(&e, "reason").unwrap().contains("row 1 has 3 columns"));
+}
+
+/// A typed array property of a JS object, as a Vec (its constructor name checked).
+fn floats(v: &JsValue, name: &str) -> Vec<f32> {
+    let a = get(v, name);
+    assert!(a.is_instance_of::<js_sys::Float32Array>(), "{name} is a Float32Array");
+    js_sys::Float32Array::from(a).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn the_step_view_crosses_as_typed_arrays_and_is_the_next_step() {
+    let d = data();
+    let mut lab = Lab::new(&d, 0.1, 30.0, 0.01, 541.0).unwrap();
+    lab.train(16); // 16 batches of 30: the epoch's last minibatch has 20 examples
+    let v = lab.step_view(4).unwrap();
+    assert_eq!(["step", "n", "rows", "c", "batch_size"].map(|f| field(&v, f)), [17.0, 20.0, 4.0, 10.0, 30.0]);
+    assert_eq!((field(&v, "learning_rate"), field(&v, "l2")), (0.1, 0.01));
+    let pixels = get(&v, "pixels");
+    assert!(pixels.is_instance_of::<js_sys::Uint8Array>());
+    assert_eq!(js_sys::Uint8Array::from(pixels).length(), 4 * 784, "only the rows asked for cross");
+    assert!(get(&v, "indices").is_instance_of::<js_sys::Uint32Array>());
+    assert_eq!(js_sys::Uint8Array::from(get(&v, "labels")).length(), 20);
+    for (name, len) in
+        [("z", 40), ("y_hat", 40), ("residual", 40), ("y", 40), ("grad_w", 7840), ("w_after", 7840), ("grad_b", 10)]
+    {
+        assert_eq!(floats(&v, name).len(), len, "{name}");
+    }
+    // All rows: Ŷ rows sum to 1, Ŷ − Y is the residual, ∇b its column means.
+    let all = lab.step_view(1_000).unwrap();
+    assert_eq!(field(&all, "rows"), 20.0);
+    let (y_hat, y, residual, grad_b) =
+        (floats(&all, "y_hat"), floats(&all, "y"), floats(&all, "residual"), floats(&all, "grad_b"));
+    for i in 0..20 {
+        let sum: f32 = y_hat[i * 10..(i + 1) * 10].iter().sum();
+        assert!((sum - 1.0).abs() < 1e-5, "row {i} sums to {sum}");
+    }
+    for k in 0..10 {
+        let mean = (0..20).map(|i| residual[i * 10 + k]).sum::<f32>() / 20.0;
+        assert!((mean - grad_b[k]).abs() < 1e-6, "∇b[{k}]");
+        for i in 0..20 {
+            assert_eq!(residual[i * 10 + k], y_hat[i * 10 + k] - y[i * 10 + k]);
+        }
+    }
+    assert_eq!(floats(&v, "grad_w"), floats(&all, "grad_w"), "the gradient is of the whole batch");
+    assert_eq!(floats(&v, "w_before"), lab.weights(), "computing the view takes no step");
+    // Applying it is the next train(1): the same loss and weights, bit for bit.
+    let loss = lab.train(1)[0];
+    assert_eq!(loss, field(&v, "loss") as f32);
+    assert_eq!(lab.weights(), floats(&v, "w_after"));
+    assert_eq!(lab.bias(), floats(&v, "b_after"));
+    assert_eq!(field(&lab.progress().unwrap(), "step"), 17.0);
+    // A step that would diverge is refused as data and changes nothing.
+    let mut wild = Lab::new(&d, 100.0, 50.0, 100.0, 541.0).unwrap();
+    wild.train(10_000);
+    assert!(wild.take_divergence().is_some());
+    let e = wild.step_view(16).unwrap_err();
+    assert!(e.is_instance_of::<js_sys::Error>());
+    assert_eq!(text(&e, "kind").as_deref(), Some("diverged"));
 }

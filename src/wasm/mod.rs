@@ -17,6 +17,7 @@ use crate::export::{TestMetrics, WeightsFile};
 use crate::formats::weights::{self, ForeignWeights};
 use crate::preprocess::{self, Background};
 use crate::run::{Clock, UnitTimer};
+use crate::step_view::step_view_rows;
 use crate::train::{self, FieldErrors, Hyperparameters, PlayLimits, PlayStop, Trainer, PLAY_EVAL};
 use serde::Serialize;
 use std::sync::Arc;
@@ -401,6 +402,48 @@ impl Lab {
     /// `{mean, std}` of the input transform `x = (pixel/255 − mean)/std`.
     pub fn transform(&self) -> JsResult<JsValue> {
         to_js(&self.trainer.transform())
+    }
+
+    /// The next step in slow motion ([`crate::step_view`]), computed and not taken: numbers
+    /// `{step, learning_rate, batch_size, l2, n, rows, c, loss}` and typed arrays `indices`
+    /// (Uint32Array, n), `labels` (Uint8Array, n), `pixels` (Uint8Array, rows × 784), `y`, `z`,
+    /// `y_hat`, `residual` (Float32Array, rows × c), `grad_w`, `w_before`, `w_after`
+    /// (Float32Array, 784 × c), `grad_b`, `b_before`, `b_after` (Float32Array, c). Only the
+    /// first `rows` examples' rows cross; `loss` and `w_after` are exactly what the next `train(1)`
+    /// gives. A step that would diverge throws its `LabError`.
+    #[wasm_bindgen(js_name = stepView)]
+    pub fn step_view(&self, rows: usize) -> JsResult<JsValue> {
+        let v = step_view_rows(&self.trainer, rows).map_err(js_err)?;
+        let f32s = |a: &[f32]| JsValue::from(js_sys::Float32Array::from(a));
+        let fields = [
+            ("step", JsValue::from(v.step as f64)),
+            ("learning_rate", v.learning_rate.into()),
+            ("batch_size", v.batch_size.into()),
+            ("l2", v.l2.into()),
+            ("n", v.n.into()),
+            ("rows", v.rows.into()),
+            ("c", v.c.into()),
+            ("loss", v.loss.into()),
+            ("indices", js_sys::Uint32Array::from(&v.indices[..]).into()),
+            ("labels", js_sys::Uint8Array::from(&v.labels[..]).into()),
+            ("pixels", js_sys::Uint8Array::from(&v.pixels[..]).into()),
+            ("y", f32s(&v.y)),
+            ("z", f32s(&v.z)),
+            ("y_hat", f32s(&v.y_hat)),
+            ("residual", f32s(&v.residual)),
+            ("grad_w", f32s(&v.grad_w)),
+            ("grad_b", f32s(&v.grad_b)),
+            ("w_before", f32s(&v.w_before)),
+            ("b_before", f32s(&v.b_before)),
+            ("w_after", f32s(&v.w_after)),
+            ("b_after", f32s(&v.b_after)),
+        ];
+        let object = js_sys::Object::new();
+        for (key, value) in fields {
+            // Setting a property of a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
+        }
+        Ok(object.into())
     }
 
     /// The weights file (JSON text); pass the test figures the page shows (or NaN if none).
