@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceWorker } from './precache.mjs';
+import { HEADER_CSP } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -37,23 +39,13 @@ const MIME = {
   '.wasm': 'application/wasm',
   '.woff2': 'font/woff2',
   '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.png': 'image/png',
   '.gz': 'application/octet-stream',
 };
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The policy (scripts/csp.mjs): the same as index.html's meta element, plus frame-ancestors.
+const CSP = HEADER_CSP;
 
 const server = createServer((req, res) => {
   let path;
@@ -64,6 +56,7 @@ const server = createServer((req, res) => {
     return;
   }
   if (path === '/') path = '/index.html';
+  if (path === '/sw.js') return sendServiceWorker(req, res);
   const file = normalize(join(ROOT, path));
   if (!file.startsWith(ROOT + sep) || !ALLOWED.some((re) => re.test(path)) || path.includes('..')) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
@@ -96,6 +89,26 @@ const server = createServer((req, res) => {
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).pipe(res);
 });
+
+/** /sw.js: www/sw.js with the list of the app's files and their hashes (scripts/precache.mjs). */
+function sendServiceWorker(req, res) {
+  let source;
+  try {
+    ({ source } = serviceWorker(ROOT));
+  } catch (e) {
+    res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`cannot build the service worker: ${e.message} (run ./lab build)`);
+    return;
+  }
+  const body = Buffer.from(source);
+  res.writeHead(200, {
+    'Content-Type': MIME['.js'],
+    'Content-Length': body.length,
+    'Cache-Control': 'no-cache',
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
 
 server.on('error', (e) => {
   if (e.code === 'EADDRINUSE') {

@@ -7,6 +7,7 @@ import { createLabClient } from './lab.js';
 import { createSession } from './session.js';
 import { mountStatus } from './status.js';
 import { mountNotices } from './notices.js';
+import { startOffline } from './offline.js';
 import { el } from './dom.js';
 import * as sigmoid from './sections/sigmoid.js';
 import * as logistic from './sections/logistic.js';
@@ -41,3 +42,5 @@ for (const section of SECTIONS) {
 if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 
 session.start();
+// The offline copy last: registering the service worker must not delay the first section or the data.
+startOffline(/** @type {HTMLElement} */ (document.getElementById('credits')), session);
