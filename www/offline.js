@@ -72,7 +72,15 @@ export function startOffline(root, session) {
   } else {
     show('saving', 'Offline: saving a copy of the lab in this browser…');
   }
-  container.register('sw.js', { scope: './' }).then(
+  // Register once the data set has loaded (or failed): copying the app must not compete with the
+  // first download and start-up.
+  const settled = new Promise((resolve) => {
+    const check = () => session.state.status.state !== 'loading' && resolve(undefined);
+    session.on('frame', check);
+    check();
+    setTimeout(resolve, 15_000);
+  });
+  settled.then(() => container.register('sw.js', { scope: './' })).then(
     (reg) => {
       // A test harness may stub registration out (Playwright's serviceWorkers: 'block').
       if (!reg) return show('blocked', 'Offline: service workers are blocked here; every visit needs the network.');
