@@ -230,6 +230,15 @@ export class LabClient extends Emitter {
   }
 
   /**
+   * The next step in slow motion, not taken: `{view, generation, playing}` (only the first
+   * `rows` examples' rows cross; the gradient and weights are whole).
+   * @param {number} rows
+   */
+  stepView(rows) {
+    return this.request('stepView', { rows });
+  }
+
+  /**
    * Start continuous training; progress arrives as 'progress' messages. With `epochs`, training
    * stops by itself ('stopped', reason 'epochs') where the epoch counter has grown by that many.
    * @param {{epochs?: number, stepsPerSecond: number|null}} options the pace (null: full speed)

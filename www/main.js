@@ -14,14 +14,15 @@ import * as logistic from './sections/logistic.js';
 import * as attenuation from './sections/attenuation.js';
 import * as softmax from './sections/softmax.js';
 import * as train from './sections/train.js';
+import * as stepView from './sections/step-view.js';
 import * as draw from './sections/draw.js';
 import * as learned from './sections/learned.js';
 import * as exL2 from './sections/ex-l2.js';
 import * as exPositive from './sections/ex-positive.js';
 import * as exLr from './sections/ex-lr.js';
 
-/** The page's sections, in the order of the lecture (Class 5); Train and Draw follow §4. */
-const SECTIONS = [sigmoid, logistic, attenuation, softmax, train, draw, learned, exL2, exPositive, exLr];
+/** The page's sections, in the order of the lecture (Class 5); Train, its step in slow motion and Draw follow §4. */
+const SECTIONS = [sigmoid, logistic, attenuation, softmax, train, stepView, draw, learned, exL2, exPositive, exLr];
 
 const session = createSession(createLabClient(), new URL('.', document.baseURI).href);
 mountStatus(document.getElementById('status-area'), session);

@@ -109,6 +109,33 @@
  * @typedef {{json: string, evaluation: Evaluation, progress: Progress, dataset: string, generation: number}} ExportResult
  */
 
+/**
+ * The next step in slow motion (`Lab.stepView`, the core's `StepView`): `n` examples in the
+ * minibatch, the first `rows` of them in the per-example arrays (row-major), `c` classes.
+ * @typedef {object} StepView
+ * @property {number} step the step it is of (the model's step count + 1)
+ * @property {number} learning_rate
+ * @property {number} batch_size
+ * @property {number} l2
+ * @property {number} n
+ * @property {number} rows
+ * @property {number} c
+ * @property {number} loss the minibatch's mean cross-entropy: what the step returns
+ * @property {Uint32Array} indices training-set indices (n)
+ * @property {Uint8Array} labels (n)
+ * @property {Uint8Array} pixels rows × 784, 0–255
+ * @property {Float32Array} y one-hot, rows × c
+ * @property {Float32Array} z XW + b, rows × c
+ * @property {Float32Array} y_hat softmax of z, rows × c
+ * @property {Float32Array} residual Ŷ − Y, rows × c
+ * @property {Float32Array} grad_w ∇W incl. 2αW, 784 × c
+ * @property {Float32Array} grad_b ∇b, c
+ * @property {Float32Array} w_before 784 × c
+ * @property {Float32Array} b_before c
+ * @property {Float32Array} w_after 784 × c, exactly what the step gives
+ * @property {Float32Array} b_after c
+ */
+
 /** @typedef {'trap'|'throw'|'close'|'hang'|'memory'} TestAction test-only ways to break the worker */
 
 /** @typedef {'logistic'|'attenuation'|'twoClass'|'l2'|'allPositive'|'grid'|'hypergradient'|'online'} ExperimentKind */
@@ -132,6 +159,7 @@
  *   'validate': Hyper,
  *   'setHyperparameters': LiveHyper,
  *   'step': {count: number},
+ *   'stepView': {rows: number},
  *   'play': {epochs?: number, stepsPerSecond: number|null},
  *   'setPace': {stepsPerSecond: number|null},
  *   'pause': {},
@@ -172,6 +200,7 @@
  *   'validate': HyperErrors,
  *   'setHyperparameters': null,
  *   'step': StepResult,
+ *   'stepView': {view: StepView, generation: number, playing: boolean},
  *   'play': {generation: number, untilEpoch: number},
  *   'setPace': null,
  *   'pause': ModelState,

@@ -259,6 +259,19 @@ const HANDLERS = {
   },
 
   /**
+   * The next step in slow motion, computed and not taken (the core's `Lab.stepView`): the rows
+   * of its first `rows` examples, the gradient and the weights of the whole minibatch. The next
+   * `step` of 1 takes exactly this minibatch and gives exactly its loss and weights after.
+   * @param {{rows: number}} request
+   */
+  stepView({ rows }) {
+    const lab = requireLab();
+    const view = lab.stepView(rows);
+    const transfer = Object.values(view).flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer] : []));
+    return { view, generation: state.generation, playing: state.playing, transfer };
+  },
+
+  /**
    * Train continuously at `stepsPerSecond` (null: full speed); with `epochs`, stop exactly where
    * the epoch counter has grown by that many.
    * @param {{epochs?: number, stepsPerSecond?: number|null}} request
