@@ -115,7 +115,7 @@ function heatMap(testid, symbol) {
               style: { background: color(v) },
             }, text ? text(v) : '');
           }),
-          extra ? el('td', { class: 'sv-extra', data: { sum: String(extra.value(i)) } }, formatNumber(extra.value(i), 4)) : null,
+          extra ? el('td', { class: 'sv-extra', data: { sum: String(extra.value(i)) } }, extra.value(i).toFixed(4)) : null,
         ),
       );
       table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
@@ -340,10 +340,10 @@ function build(root, session) {
       ...Array.from({ length: v.rows }, (_, i) => {
         const canvas = imageCanvas({ 'aria-label': rowNames[i] });
         drawGray(canvas, v.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
-        return el('figure', { class: 'sv-thumb', testid: `step-view-x-${i}`, data: { index: String(v.indices[i]), label: String(v.labels[i]) } }, canvas, el('figcaption', {}, `${i + 1} · ${names[v.labels[i]]}`));
+        return el('figure', { class: 'sv-thumb', testid: `step-view-x-${i}`, data: { index: String(v.indices[i]), label: String(v.labels[i]) } }, canvas, el('figcaption', { title: names[v.labels[i]] }, `${i + 1} · ${names[v.labels[i]]}`));
       }),
     );
-    setValue(xNote, `Row i of X is image i: 784 inputs, shown as the picture (μ = ${formatNumber(s.transform?.mean ?? NaN, 4)}, σ = ${formatNumber(s.transform?.std ?? NaN, 4)}). ${v.rows < v.n ? `The first ${v.rows} of the ${formatInt(v.n)} images; ` : ''}training images #${Array.from(v.indices.subarray(0, Math.min(4, v.rows))).join(', #')}${v.n > 4 ? ', …' : ''}.`);
+    setValue(xNote, `Row i of X is image i: 784 inputs, shown as the picture (μ = ${formatNumber(s.transform?.mean ?? NaN, 4)}, σ = ${formatNumber(s.transform?.std ?? NaN, 4)}). ${v.rows < v.n ? `The first ${v.rows} of the ${formatInt(v.n)} images; ` : ''}training images #${Array.from(v.indices.subarray(0, Math.min(4, v.rows))).join(', #')}${v.n > 4 ? ', …' : '.'}`);
 
     // Y, Z, Ŷ, Ŷ − Y
     const base = { rows: v.rows, c: v.c, names, rowNames };
@@ -355,7 +355,7 @@ function build(root, session) {
       ...base,
       values: v.y_hat,
       color: sequential,
-      extra: { head: 'Σ_k', value: (i) => v.y_hat.subarray(i * v.c, (i + 1) * v.c).reduce((a, b) => a + b, 0) },
+      extra: { head: 'Σₖ ŷ', value: (i) => v.y_hat.subarray(i * v.c, (i + 1) * v.c).reduce((a, b) => a + b, 0) },
     });
     resMap.set({ ...base, values: v.residual, color: (r) => diverging(r) });
 
