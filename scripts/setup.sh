@@ -11,11 +11,15 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 18 ] || die "Node.js $node_major is too old: the lab needs Node.js 18 or newer"
 note "$(cargo --version), node $(node --version), npm $(npm --version)"
 
-say "Chromium for the browser tests"
-if [ ! -x /usr/bin/chromium ]; then
-  apt_install chromium || note "could not install chromium (needs apt and root/sudo): browser tests will fail"
+say "Chromium and Firefox ESR for the browser tests"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt_install "${missing[@]}" || note "could not install ${missing[*]} (needs apt and root/sudo): browser tests will fail"
 fi
 [ -x /usr/bin/chromium ] && note "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
+[ -x /usr/bin/firefox-esr ] && note "$(/usr/bin/firefox-esr --version 2>/dev/null | head -1)"
 
 say "wasm32 toolchain"
 wasm_toolchain

@@ -7,6 +7,7 @@
 #   ./lab test wasm         the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node)
 #   ./lab test e2e [ARGS]   the browser suite (Playwright + Debian Chromium); ARGS go to Playwright,
 #                           e.g. a file filter: ./lab test e2e lessons   or   ./lab test e2e -g "Step"
+#   ./lab test firefox      the Firefox smoke test (Debian Firefox ESR via puppeteer-core, WebDriver BiDi)
 # Extra arguments after `native` go to the test binary (a name filter): ./lab test native gradient
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -16,7 +17,7 @@ summary=()
 
 stage="${1:-all}"
 case "$stage" in
-  all | lint | js | native | wasm | e2e) shift || true ;;
+  all | lint | js | native | wasm | e2e | firefox) shift || true ;;
   *) stage=all ;; # `./lab test <playwright args>` as before: everything, ARGS to Playwright
 esac
 want() { [ "$stage" = all ] || [ "$stage" = "$1" ]; }
@@ -77,6 +78,14 @@ if want e2e; then
   npx --no-install playwright test --config tests/e2e/playwright.config.js "$@" \
     || die "browser tests failed: see the report above and tests/e2e/screenshots/"
   passed "browser tests (screenshots in tests/e2e/screenshots/)" "$t"
+fi
+
+if want firefox; then
+  t=$SECONDS
+  [ -x /usr/bin/firefox-esr ] || die "/usr/bin/firefox-esr is missing: apt-get install firefox-esr (./lab setup does it as root)"
+  mkdir -p test-results tests/e2e/screenshots
+  node tests/e2e/firefox.mjs || die "the Firefox smoke test failed (see above)"
+  passed "Firefox smoke test" "$t"
 fi
 
 say "All tests of stage '$stage' passed in $((SECONDS - start)) s"

@@ -142,16 +142,7 @@ export async function touchStrokes(page, strokes, steps = 1) {
   await cdp.detach();
 }
 
-/** A handwritten-looking "1": one slightly slanted down-stroke (20 points). */
-export const ONE = [Array.from({ length: 20 }, (_, i) => [0.53 - (0.065 * i) / 19, 0.17 + (0.66 * i) / 19])];
-
-/** A handwritten-looking "0": an upright ellipse, drawn once around and closed (37 points). */
-export const ZERO = [
-  Array.from({ length: 37 }, (_, i) => {
-    const t = -Math.PI / 2 + (2 * Math.PI * i) / 36; // start at the top, go round, end at the top
-    return [0.5 + 0.2 * Math.cos(t), 0.5 + 0.31 * Math.sin(t)];
-  }),
-];
+export { ONE, ZERO } from './strokes.js';
 
 /** The ten probabilities (prob-0 … prob-9 data-value). */
 export async function probabilities(page) {
