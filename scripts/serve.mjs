@@ -1,11 +1,14 @@
 // Static server for the lab: only the page, its modules and the generated data, on localhost.
 // Sends the Content-Security-Policy (nothing leaves the machine) and correct MIME types.
 // Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--bench]
+// --host 0.0.0.0 listens on every interface and prints the machine's addresses (a classroom on
+// one laptop: students open the printed URL); the default listens on this machine only.
 // --bench also serves the benchmark pages (tests/bench/) and the TensorFlow.js files they
 // compare against (./lab bench); without it only the lab itself is served.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './precache.mjs';
 import { HEADER_CSP } from './csp.mjs';
@@ -119,8 +122,31 @@ server.on('error', (e) => {
   process.exit(1);
 });
 
+/** The machine's own addresses, for a room that connects to this laptop (--host 0.0.0.0). */
+function lanUrls(port) {
+  const urls = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list || []) {
+      if (a.internal) continue;
+      if (a.family === 'IPv4') urls.push(`http://${a.address}:${port}/`);
+      else if (HOST === '::' && !a.address.startsWith('fe80')) urls.push(`http://[${a.address}]:${port}/`);
+    }
+  }
+  return urls;
+}
+
 server.listen(PORT, HOST, () => {
-  const url = `http://${HOST}:${server.address().port}/`;
-  if (process.env.SERVE_QUIET !== '1') console.log(`\n  softmax-lab is being served at ${url}\n  (Ctrl+C to stop)\n`);
+  const port = server.address().port;
+  const everywhere = HOST === '0.0.0.0' || HOST === '::';
+  const url = `http://${everywhere ? '127.0.0.1' : HOST}:${port}/`;
+  if (process.env.SERVE_QUIET !== '1') {
+    console.log(`\n  softmax-lab is being served at ${url}`);
+    if (everywhere) {
+      const lan = lanUrls(port);
+      console.log(lan.length ? `  on the local network: ${lan.join('  ')}` : '  (this machine has no network address other than loopback)');
+      console.log('  Anyone who can reach this machine can open the lab; the data never leaves it except to them.');
+    }
+    console.log('  (Ctrl+C to stop)\n');
+  }
   if (process.send) process.send({ url });
 });
