@@ -31,6 +31,31 @@ export function formatInt(n) {
 }
 
 /**
+ * Epochs, fractional, rounded (not truncated) to `digits` decimals: 8.3583 → "8.36", 1,234.5 → "1,234.50".
+ * @param {number} e
+ * @param {number} [digits]
+ */
+export function formatEpochs(e, digits = 2) {
+  if (!Number.isFinite(e)) return NONE;
+  const f = 10 ** digits;
+  return (Math.round(e * f) / f).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/**
+ * A duration in seconds for people: "0.4 s", "12.5 s", "50 s", "1 min 40 s", "2 h 5 min".
+ * @param {number} seconds
+ */
+export function formatDuration(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return NONE;
+  if (seconds < 10) return `${Number(seconds.toFixed(1)).toLocaleString('en-US')} s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
+}
+
+/**
  * A loss in nats with 3 decimals (or 3 significant digits when large).
  * @param {number} x
  */

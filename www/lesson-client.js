@@ -8,6 +8,12 @@ import { Emitter } from './emitter.js';
 /** Time budget of one chunk of an experiment in the worker (the page redraws between chunks). */
 export const CHUNK_MS = 30;
 
+/**
+ * What one chunk of an experiment did: the records of its units, and at a pace the wait until
+ * the next unit is due.
+ * @typedef {import('./protocol.js').LessonRunResult & {wait_ms?: number}} RunResult
+ */
+
 /** One client per session (the worker is the session's). */
 const clients = new WeakMap();
 
@@ -125,13 +131,16 @@ export class Experiment {
   }
 
   /**
-   * Run whole units for about `budgetMs` (at most `maxUnits`).
-   * @param {{maxUnits?: number, budgetMs?: number, summary?: boolean}} [options]
-   * @returns {Promise<import('./protocol.js').LessonRunResult>}
+   * Run whole units for about `budgetMs` (at most `maxUnits`), at most `pace` SGD steps per
+   * second (null: full speed). At a pace the core answers no units while the next one is not
+   * due, and `wait_ms` until it is.
+   * @param {{maxUnits?: number, budgetMs?: number, summary?: boolean, pace?: number|null}} [options]
+   * @returns {Promise<RunResult>}
    */
-  async run({ maxUnits, budgetMs = CHUNK_MS, summary = false } = {}) {
+  async run({ maxUnits, budgetMs = CHUNK_MS, summary = false, pace = null } = {}) {
     const handle = await this.ensure();
-    return this.client.call('run', { handle, maxUnits, budgetMs, summary });
+    const request = { handle, maxUnits, budgetMs, summary, pace };
+    return /** @type {RunResult} */ (await this.client.call('run', request));
   }
 
   /** The experiment's summary (what the core computes from all units so far). */
@@ -163,14 +172,16 @@ export class ExperimentGroup {
   }
 
   /**
-   * One chunk of every experiment of the group.
-   * @param {{maxUnits?: number, budgetMs?: number}} [options]
-   * @returns {Promise<{records: object[][], units: number, summary: null}>}
+   * One chunk of every experiment of the group (the first one keeps the pace, the others follow).
+   * @param {{maxUnits?: number, budgetMs?: number, pace?: number|null}} [options]
+   * @returns {Promise<{records: object[][], units: number, summary: null, wait_ms: number}>}
    */
-  async run({ maxUnits, budgetMs = CHUNK_MS } = {}) {
-    const first = await this.list[0].run({ maxUnits, budgetMs: budgetMs / this.list.length });
+  async run({ maxUnits, budgetMs = CHUNK_MS, pace = null } = {}) {
+    const first = await this.list[0].run({ maxUnits, budgetMs: budgetMs / this.list.length, pace });
+    const wait = first.wait_ms ?? 0;
+    if (first.units === 0) return { records: [], units: 0, summary: null, wait_ms: wait };
     const rest = await Promise.all(this.list.slice(1).map((e) => e.run({ maxUnits: first.units, budgetMs: 60_000 })));
-    return { records: first.records.map((r, i) => [r, ...rest.map((x) => x.records[i])]), units: first.units, summary: null };
+    return { records: first.records.map((r, i) => [r, ...rest.map((x) => x.records[i])]), units: first.units, summary: null, wait_ms: wait };
   }
 
   /** The summaries, in the group's order. */

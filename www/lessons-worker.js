@@ -5,7 +5,8 @@
 //
 // Requests (`lesson:<name>`, payload → result):
 //   create {kind, config}            → {handle, kind, dataset}        an experiment on the loaded data
-//   run {handle, maxUnits, budgetMs} → {records, summary}             units until the time budget is spent
+//   run {handle, maxUnits, budgetMs, pace} → {records, units, ms, wait_ms, summary}  units until the time
+//                                    budget is spent, at most `pace` SGD steps per second (null: full speed)
 //   summary / weights / free {handle}
 //   sigmoidCurve, sigmoidAt, lossCurves, logGrid                      pure functions (no data needed)
 //   softmaxDetails, contributions, modelWeights, confusion, cell      the main model (`Lab`)
@@ -108,11 +109,12 @@ const HANDLERS = {
   /**
    * Advance an experiment by whole units (steps, epochs…) until `budgetMs` is spent or
    * `maxUnits` are done, or it finishes: the core's timed run (units sized from their
-   * measured cost).
+   * measured cost), at most `pace` SGD steps per second (null: full speed): then no units
+   * when the next one is not due yet, and `wait_ms` says when it is.
    */
-  run({ handle, maxUnits = Infinity, budgetMs, summary = false }) {
+  run({ handle, maxUnits = Infinity, budgetMs, summary = false, pace = null }) {
     const e = experiment(handle);
-    const ran = e.lesson.run(budgetMs, maxUnits);
+    const ran = e.lesson.runPaced(budgetMs, maxUnits, pace ?? undefined);
     return { ...ran, summary: summary ? e.lesson.summary() : null };
   },
 

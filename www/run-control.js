@@ -4,9 +4,10 @@
 // sections share: at most once per frame (onFrame), once near the viewport (whenNear), one call
 // at a time (oneAtATime), section bodies built in tasks of their own (deferBuild, lessonSection).
 
-import { el } from './dom.js';
-import { errorText } from './format.js';
+import { el, setValue } from './dom.js';
+import { errorText, formatDuration, formatInt } from './format.js';
 import { CHUNK_MS } from './lesson-client.js';
+import { PACES } from './session-state.js';
 import { controlButtons, sectionHead } from './widgets.js';
 
 /** @import { Experiment, ExperimentGroup, LessonClient } from './lesson-client.js' */
@@ -26,6 +27,26 @@ export class Driver {
     this.onError = onError;
     this.playing = false;
     this.busy = null;
+    /** @type {(() => void)|null} ends the current sleep early */
+    this.wake = null;
+  }
+
+  /**
+   * Wait `ms` (a pace's wait for its next unit), or less if paused or woken meanwhile.
+   * @param {number} ms
+   */
+  sleep(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
   }
 
   /** Run chunks until Pause or the end. */
@@ -54,6 +75,7 @@ export class Driver {
   /** Stop after the chunk in progress; resolves when it has ended. */
   async pause() {
     this.playing = false;
+    this.wake?.();
     await this.busy;
   }
 
@@ -127,10 +149,20 @@ export class Runner {
    * @param {boolean} [o.summary] ask for the summary with every chunk
    * @param {ReturnType<typeof statusLine>} o.status the section's status line
    * @param {string} [o.unit] name of a unit in messages ("step", "epoch")
+   * @param {{initial: number|null, stepsPerUnit?: () => number, stepsLeft?: () => number}} [o.pace]
+   *   a speed control for Play (`<prefix>-speed`, one of the Train section's PACES, in SGD steps
+   *   per second; null: full speed), starting at `initial`; a unit is `stepsPerUnit()` SGD steps
+   *   (default 1); `stepsLeft()` the SGD steps left when `remaining()` cannot say (default:
+   *   remaining units × steps per unit)
    */
   constructor(o) {
     this.o = { remaining: () => Infinity, stepUnits: 1, summary: false, unit: 'step', ...o };
     this.experiment = null;
+    /** Units the experiment had to go when it was made. */
+    this.total = Infinity;
+    /** Play's pace in SGD steps per second (null: full speed). */
+    this.pace = o.pace ? o.pace.initial : null;
+    this.speed = o.pace ? this.speedControl(o.prefix) : null;
     this.buttons = controlButtons(o.prefix, { step: `One ${this.o.unit}`, play: 'Run continuously', pause: 'Stop', reset: 'Start over from the initialisation' });
     this.driver = new Driver({
       chunk: () => this.chunk(),
@@ -148,9 +180,49 @@ export class Runner {
     this.render();
   }
 
-  /** The buttons, in a group. */
+  /** The buttons, in a group (and the speed control, if any, after them). */
   node() {
-    return el('div', { class: 'toolbar-buttons', role: 'group', 'aria-label': 'Run the experiment' }, ...Object.values(this.buttons));
+    const buttons = el('div', { class: 'toolbar-buttons', role: 'group', 'aria-label': 'Run the experiment' }, ...Object.values(this.buttons));
+    return this.speed ? el('div', { class: 'lesson-run' }, buttons, this.speed.node) : buttons;
+  }
+
+  /**
+   * The speed select (`<prefix>-speed`, values as the Train section's) and its readout
+   * (`<prefix>-speed-readout`: the pace and how long the rest of the run takes at it).
+   * @param {string} prefix
+   */
+  speedControl(prefix) {
+    const id = `${prefix}-speed`;
+    const select = el(
+      'select',
+      { id, testid: id, 'aria-describedby': `${id}-readout`, title: 'How fast ▶ Play runs (live)' },
+      ...PACES.map((p) => el('option', { value: p === null ? 'full' : String(p) }, p === null ? 'Full speed' : p === 1 ? '1 step/s (slow motion)' : `${p} steps/s`)),
+    );
+    select.value = this.pace === null ? 'full' : String(this.pace);
+    const readout = el('span', { id: `${id}-readout`, testid: `${id}-readout`, class: 'speed-readout', data: { value: '' } });
+    select.addEventListener('change', () => {
+      this.pace = select.value === 'full' ? null : Number(select.value);
+      this.driver.wake?.(); // a long wait at the old pace ends now
+      this.renderSpeed();
+    });
+    const node = el('div', { class: 'lesson-pace', role: 'group', 'aria-label': 'Pace of ▶ Play' }, el('label', { class: 'lesson-pace-field', for: id }, el('span', {}, 'Speed'), select), readout);
+    return { node, select, readout };
+  }
+
+  /** The readout: the pace, and how long the steps left take at it. */
+  renderSpeed() {
+    if (!this.speed) return;
+    const pace = this.o.pace;
+    const perUnit = pace?.stepsPerUnit ? pace.stepsPerUnit() : 1;
+    const left = pace?.stepsLeft ? pace.stepsLeft() / perUnit : this.o.remaining();
+    const steps = Number.isFinite(left) && left > 0 ? left * perUnit : 0;
+    const what = this.o.unit === 'step' ? `${formatInt(steps)} step${steps === 1 ? '' : 's'}` : `${formatInt(left)} ${this.o.unit}${left === 1 ? '' : 's'} (${formatInt(steps)} steps)`;
+    const started = Boolean(this.experiment) && left < this.total;
+    const rest = steps > 0 ? `${started ? 'the ' + what + ' left' : 'the run’s ' + what}` : '';
+    let text;
+    if (this.pace === null) text = steps > 0 ? `Full speed: ${rest} take as long as this machine needs (a second or so).` : 'Full speed.';
+    else text = `${formatInt(this.pace)} step${this.pace === 1 ? '' : 's'}/s${steps > 0 ? `: ${rest} take ${formatDuration(steps / this.pace)}` : ''}.`;
+    setValue(this.speed.readout, text, this.pace === null ? 'full' : this.pace);
   }
 
   get playing() {
@@ -167,19 +239,34 @@ export class Runner {
     b.reset.disabled = !ready;
     if (!ready) this.o.status.set('idle', 'Waiting for the data set to load…');
     else if (this.driver.playing) this.o.status.set('running', 'Running in the background worker…');
+    this.renderSpeed();
   }
 
   ensure() {
+    if (!this.experiment) this.total = this.o.remaining();
     this.experiment ??= this.o.make ? this.o.make() : this.o.client.experiment(this.o.kind, this.o.config());
     return this.experiment;
   }
 
-  async chunk(maxUnits = this.o.remaining(), budgetMs = CHUNK_MS) {
+  /**
+   * One chunk; at a pace (Play only), then the wait until its next unit is due.
+   * @param {number} [maxUnits]
+   * @param {number} [budgetMs]
+   * @param {boolean} [paced]
+   */
+  async chunk(maxUnits = this.o.remaining(), budgetMs = CHUNK_MS, paced = true) {
     const exp = this.ensure();
-    const r = await exp.run({ maxUnits, budgetMs, summary: this.o.summary });
+    const r = await exp.run({ maxUnits, budgetMs, summary: this.o.summary, pace: paced ? this.pace : null });
     if (exp !== this.experiment) return false; // reset meanwhile
-    this.o.onRecords(r.records, r);
-    return this.o.remaining() > 0 && r.units > 0;
+    if (r.units > 0) this.o.onRecords(r.records, r);
+    this.renderSpeed();
+    if (this.o.remaining() <= 0) return false;
+    const wait = r.wait_ms ?? 0;
+    if (paced && wait > 0 && this.driver.playing) {
+      await this.driver.sleep(wait);
+      return this.driver.playing;
+    }
+    return r.units > 0;
   }
 
   async play() {
@@ -188,7 +275,7 @@ export class Runner {
   }
 
   async step() {
-    await this.driver.once(() => this.chunk(Math.min(this.o.stepUnits, this.o.remaining()), 10_000));
+    await this.driver.once(() => this.chunk(Math.min(this.o.stepUnits, this.o.remaining()), 10_000, false));
     if (this.o.status.node.dataset.state !== 'error') this.idle();
   }
 

@@ -55,6 +55,111 @@ pub trait Lesson: Sized {
         })?;
         Ok((records, report))
     }
+
+    /// SGD steps in one unit (1 unless a unit is an epoch or more): a pace counts steps.
+    fn steps_per_unit(&self) -> f64 {
+        1.0
+    }
+
+    /// [`Self::run_for`] at a pace: at most the units `pacer` allows now (none if the next one
+    /// is not due yet), then how long until the next one is ([`Paced::wait_ms`]).
+    fn run_paced(
+        &mut self,
+        timer: &mut UnitTimer,
+        pacer: &mut Pacer,
+        clock: &dyn Clock,
+        budget_ms: f64,
+        max_units: u64,
+    ) -> Result<(Vec<Self::Record>, Paced)> {
+        let per_unit = self.steps_per_unit();
+        let allowed = pacer.grant(clock.now_ms(), per_unit, max_units);
+        let (records, report) = if allowed == 0 || max_units == 0 {
+            (Vec::new(), RunReport { units: 0, ms: 0.0 })
+        } else {
+            self.run_for(timer, clock, budget_ms, allowed)?
+        };
+        pacer.spend(report.units, per_unit);
+        Ok((records, Paced { units: report.units, ms: report.ms, wait_ms: pacer.wait_ms(per_unit) }))
+    }
+}
+
+/// Most seconds of steps a slow pace may owe: a tab in the background, or a slow chunk, must
+/// not come back as a burst.
+pub const MAX_OWED_SECONDS: f64 = 0.25;
+
+/// What a paced run did: [`RunReport`] and the wait before the next unit is due.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Paced {
+    pub units: u64,
+    pub ms: f64,
+    /// Milliseconds until the pace allows the next unit (0 at full speed, or when it is due).
+    pub wait_ms: f64,
+}
+
+/// A pace: at most `steps_per_second` SGD steps per second of the clock, or full speed. A token
+/// bucket: steps are earned with time (at most [`MAX_OWED_SECONDS`] worth, and at least one
+/// unit's), spent by the units run; the first unit after the pace is set is due at once.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Pacer {
+    steps_per_second: Option<f64>,
+    allowance: f64,
+    last_ms: Option<f64>,
+}
+
+impl Pacer {
+    /// Full speed.
+    pub fn full_speed() -> Self {
+        Pacer::default()
+    }
+
+    /// The pace in steps per second (`None`: full speed).
+    pub fn pace(&self) -> Option<f64> {
+        self.steps_per_second
+    }
+
+    /// Set the pace: a positive number of steps per second, `None` or +∞ for full speed. A new
+    /// pace starts afresh (its first unit at once); the same pace again changes nothing.
+    pub fn set(&mut self, steps_per_second: Option<f64>) -> Result<()> {
+        let pace = match steps_per_second {
+            None => None,
+            Some(p) if p == f64::INFINITY => None,
+            Some(p) if p.is_finite() && p > 0.0 => Some(p),
+            Some(p) => return Err(invalid("the pace (steps per second)", p, "a positive number, or ∞ for full speed")),
+        };
+        if pace != self.steps_per_second {
+            *self = Pacer { steps_per_second: pace, allowance: 0.0, last_ms: None };
+        }
+        Ok(())
+    }
+
+    /// How many whole units of `steps_per_unit` steps may run at `now_ms` (at most `max_units`).
+    pub fn grant(&mut self, now_ms: f64, steps_per_unit: f64, max_units: u64) -> u64 {
+        let Some(pace) = self.steps_per_second else { return max_units };
+        let cap = (pace * MAX_OWED_SECONDS).max(steps_per_unit);
+        self.allowance = match self.last_ms {
+            None => self.allowance.max(steps_per_unit),
+            Some(last) => (self.allowance + (now_ms - last).max(0.0) * pace / 1000.0).min(cap),
+        };
+        self.last_ms = Some(now_ms);
+        let units = (self.allowance / steps_per_unit).floor();
+        if units >= max_units as f64 {
+            max_units
+        } else {
+            units.max(0.0) as u64
+        }
+    }
+
+    /// `units` were run.
+    pub fn spend(&mut self, units: u64, steps_per_unit: f64) {
+        if self.steps_per_second.is_some() {
+            self.allowance -= units as f64 * steps_per_unit;
+        }
+    }
+
+    /// Milliseconds from the last [`Self::grant`] until the next unit is due.
+    pub fn wait_ms(&self, steps_per_unit: f64) -> f64 {
+        self.steps_per_second.map_or(0.0, |pace| ((steps_per_unit - self.allowance) * 1000.0 / pace).max(0.0))
+    }
 }
 
 /// Examples per chunk when a pass goes over a whole data set.
@@ -213,6 +318,11 @@ impl<F: Real> Minibatches<F> {
         &self.lut
     }
 
+    /// Minibatches in one epoch.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.order.len().div_ceil(self.batch_size).max(1)
+    }
+
     /// Whole epochs completed.
     pub fn epochs(&self) -> u64 {
         self.epochs
@@ -282,4 +392,48 @@ pub fn train_validation_split(
 pub fn transform_and_lut<F: Real>(train: &Dataset) -> (InputTransform, [F; 256]) {
     let t = InputTransform::fit(train);
     (t, t.lut())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pace of 5 steps/s: the first step at once, then one every 200 ms; an epoch of 10 steps
+    /// waits until 10 are earned; a long gap owes at most a quarter second's worth.
+    #[test]
+    fn a_pacer_allows_its_steps_per_second() {
+        let mut p = Pacer::full_speed();
+        assert_eq!(p.grant(0.0, 1.0, 40), 40);
+        assert_eq!(p.wait_ms(1.0), 0.0);
+        p.set(Some(5.0)).unwrap();
+        assert_eq!(p.grant(1000.0, 1.0, 40), 1, "the first step is due at once");
+        p.spend(1, 1.0);
+        assert_eq!(p.wait_ms(1.0), 200.0);
+        assert_eq!(p.grant(1100.0, 1.0, 40), 0);
+        assert_eq!(p.grant(1200.0, 1.0, 40), 1);
+        p.spend(1, 1.0);
+        // Over 10 simulated seconds at 50 ms per chunk: 50 steps.
+        let mut steps = 0;
+        for i in 1..=200 {
+            let n = p.grant(1200.0 + 50.0 * f64::from(i), 1.0, u64::MAX);
+            p.spend(n, 1.0);
+            steps += n;
+        }
+        assert_eq!(steps, 50);
+        assert_eq!(p.grant(60_000.0, 1.0, u64::MAX), 1, "a long pause owes at most 0.25 s of steps");
+        // An epoch of 10 steps at 20 steps/s: one epoch at once, the next after 500 ms.
+        let mut p = Pacer::full_speed();
+        p.set(Some(20.0)).unwrap();
+        assert_eq!(p.grant(0.0, 10.0, 100), 1);
+        p.spend(1, 10.0);
+        assert_eq!(p.wait_ms(10.0), 500.0);
+        assert_eq!(p.grant(499.0, 10.0, 100), 0);
+        assert_eq!(p.grant(500.0, 10.0, 100), 1);
+        // Full speed again; bad paces are refused.
+        p.set(Some(f64::INFINITY)).unwrap();
+        assert_eq!(p.pace(), None);
+        for bad in [0.0, -1.0, f64::NAN] {
+            assert!(p.set(Some(bad)).is_err());
+        }
+    }
 }

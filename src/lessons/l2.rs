@@ -178,6 +178,11 @@ impl<F: Real> Lesson for L2Lesson<F> {
         (0..n).map(|_| self.epoch()).collect()
     }
 
+    /// An epoch's SGD steps.
+    fn steps_per_unit(&self) -> f64 {
+        self.stream.batches_per_epoch() as f64
+    }
+
     /// Both networks now, including the test set.
     fn summary(&self) -> L2Record {
         L2Record {

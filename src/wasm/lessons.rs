@@ -18,6 +18,7 @@
 use super::{invalid, js_err, to_js, Data, JsResult, Lab, PerformanceClock};
 use crate::lessons::all_positive::AllPositive;
 use crate::lessons::attenuation::Attenuation;
+use crate::lessons::common::{Paced, Pacer};
 use crate::lessons::l2::L2Lesson;
 use crate::lessons::learned::{confusion_cell, contribution_maps, top_classes};
 use crate::lessons::logistic::{loss_curves, LogisticLesson};
@@ -26,7 +27,7 @@ use crate::lessons::sigmoid::{sigmoid_at, sigmoid_curve};
 use crate::lessons::softmax_details::{one_hot_rows, softmax_details, TwoClass};
 use crate::lessons::Lesson;
 use crate::model::logistic::LogisticRegression;
-use crate::run::{RunReport, UnitTimer};
+use crate::run::UnitTimer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -47,12 +48,12 @@ fn from_js<T: DeserializeOwned + Default>(config: JsValue) -> JsResult<T> {
 /// first guess of a unit's cost.
 pub const DEFAULT_BUDGET_MS: f64 = 30.0;
 
-/// What `run` returns.
+/// What `run` returns: `{records, units, ms, wait_ms}`.
 #[derive(Serialize)]
 struct Ran<R: Serialize> {
     records: Vec<R>,
     #[serde(flatten)]
-    report: RunReport,
+    report: Paced,
 }
 
 /// JS classes over experiments implementing [`Lesson`]: constructor, `defaults()`, `step(n)`, `summary()`.
@@ -64,6 +65,8 @@ macro_rules! lesson_classes {
             inner: $ty,
             /// The measured cost of a unit, for `run`.
             timer: UnitTimer,
+            /// The pace of `run` (steps per second, or full speed).
+            pacer: Pacer,
         }
 
         #[wasm_bindgen(js_class = $js)]
@@ -73,7 +76,7 @@ macro_rules! lesson_classes {
             pub fn new(data: &Data, config: JsValue) -> JsResult<$rust> {
                 let (train, test) = data.sets();
                 let inner = <$ty as Lesson>::new(train, test, from_js(config)?).map_err(js_err)?;
-                Ok($rust { inner, timer: UnitTimer::new(DEFAULT_BUDGET_MS) })
+                Ok($rust { inner, timer: UnitTimer::new(DEFAULT_BUDGET_MS), pacer: Pacer::full_speed() })
             }
 
             /// The default settings.
@@ -87,12 +90,22 @@ macro_rules! lesson_classes {
             }
 
             /// Advance by whole units for about `budget_ms` (at most `max_units`; the units are
-            /// sized from their measured cost) or until the experiment finishes:
-            /// `{records, units, ms}`.
+            /// sized from their measured cost) or until the experiment finishes, at full speed:
+            /// `{records, units, ms, wait_ms}` (`wait_ms` 0).
             pub fn run(&mut self, budget_ms: f64, max_units: f64) -> JsResult<JsValue> {
+                self.run_paced(budget_ms, max_units, None)
+            }
+
+            /// `run` at a pace of at most `steps_per_second` SGD steps per second (`undefined`,
+            /// `null` or `Infinity`: full speed): no units when the next one is not due yet, and
+            /// `wait_ms`, the time until it is. A new pace starts afresh (its first unit at once).
+            #[wasm_bindgen(js_name = runPaced)]
+            pub fn run_paced(&mut self, budget_ms: f64, max_units: f64, steps_per_second: Option<f64>) -> JsResult<JsValue> {
                 let max = if max_units.is_finite() && max_units >= 1.0 { max_units as u64 } else { u64::MAX };
+                self.pacer.set(steps_per_second).map_err(js_err)?;
                 let clock = PerformanceClock::new();
-                let (records, report) = self.inner.run_for(&mut self.timer, &clock, budget_ms, max).map_err(js_err)?;
+                let (records, report) =
+                    self.inner.run_paced(&mut self.timer, &mut self.pacer, &clock, budget_ms, max).map_err(js_err)?;
                 to_js(&Ran { records, report })
             }
 

@@ -206,3 +206,43 @@ fn logistic_settings_are_validated() {
     assert!(matches!(bad(LogisticConfig { batch_size: 0, ..Default::default() }), LabError::InvalidBatchSize { .. }));
     assert!(matches!(bad(LogisticConfig { eval_every: 0, ..Default::default() }), LabError::Invalid(_)));
 }
+
+/// Section 2's overlay: a log-loss run and an MSE run with the same settings (3 vs 5, ε = 0.1,
+/// batch 100, seed 541) start from the same weights (the initialisation and the minibatch order
+/// both come from the seed), so their step-0 held-out accuracy is the same; over the page's
+/// 2 000 steps, log-loss's held-out accuracy averaged over the evaluations is above MSE's (so
+/// for seeds 541–550: 0.9617 vs 0.9604 at 541), and at seed 541 it ends above too (0.9637 vs
+/// 0.9616; at the end alone MSE is ahead for 3 of those 10 seeds, so the page says the mean).
+#[test]
+fn mse_and_log_loss_runs_start_together_and_log_loss_ends_ahead() {
+    let (train, test) = lessons_common::mnist();
+    let config = LogisticConfig { positive: 3, negative: 5, learning_rate: 0.1, eval_every: 10, ..Default::default() };
+    let mut log = LogisticLesson::<f32>::new(train.clone(), test.clone(), config.clone()).unwrap();
+    let mut mse = LogisticLesson::<f32>::new(train, test, LogisticConfig { loss: BinaryLoss::Mse, ..config }).unwrap();
+    let (s_log, s_mse) = (log.summary(), mse.summary());
+    assert_eq!(log.model().w, mse.model().w);
+    assert_eq!(log.model().b, mse.model().b);
+    assert_eq!(s_log.heldout.accuracy, s_mse.heldout.accuracy, "same start, same step-0 accuracy");
+    let (r_log, r_mse) = (log.step(2000).unwrap(), mse.step(2000).unwrap());
+    let (mut ahead, mut evals, mut sum_log, mut sum_mse) = (0, 0, 0.0, 0.0);
+    for (a, b) in r_log.iter().zip(&r_mse) {
+        if let (Some(x), Some(y)) = (a.heldout, b.heldout) {
+            evals += 1;
+            (sum_log, sum_mse) = (sum_log + x.accuracy, sum_mse + y.accuracy);
+            ahead += usize::from(x.accuracy >= y.accuracy);
+            if a.step.is_multiple_of(500) {
+                println!(
+                    "step {:4}: log-loss {:.4} ({:.4}), MSE {:.4} ({:.4})",
+                    a.step, x.accuracy, x.loss, y.accuracy, y.loss
+                );
+            }
+        }
+    }
+    let (e_log, e_mse) = (log.summary().heldout, mse.summary().heldout);
+    println!("after 2000: log-loss {e_log:?}, MSE {e_mse:?}; log-loss at or ahead at {ahead} of {evals} evaluations");
+    let (mean_log, mean_mse) = (sum_log / evals as f64, sum_mse / evals as f64);
+    println!("mean held-out accuracy over {evals} evaluations: log-loss {mean_log:.4}, MSE {mean_mse:.4}");
+    assert_eq!(evals, 200);
+    assert!(mean_log > mean_mse, "{mean_log} vs {mean_mse}");
+    assert!(e_log.accuracy >= e_mse.accuracy, "{e_log:?} vs {e_mse:?}");
+}

@@ -21,10 +21,12 @@ const DEFAULT_STEPS = 500;
 const EVAL_EVERY = 5;
 /** Largest number of steps a run may be given. */
 const MAX_STEPS = 5000;
+/** Play's pace at first (SGD steps per second): the default 500 steps take 13 s. */
+const DEFAULT_PACE = 40;
 
 const TEX = {
   mse: String.raw`\nabla_{\mathbf{w}} f_{\mathrm{MSE}} = \mathbf{x}\,(\hat{y}-y)\,\underbrace{\hat{y}(1-\hat{y})}_{\approx\,0\ \text{if}\ \hat{y}\,\approx\,1-y}`,
-  log: String.raw`\nabla_{\mathbf{w}} f_{\log} = \mathbf{x}\,(\hat{y}-y)`,
+  log: String.raw`\nabla_{\mathbf{w}} f_{\mathrm{log}} = \mathbf{x}\,(\hat{y}-y)`,
 };
 
 /** The section's head (shown at once); `build` makes the rest in a later task. */
@@ -75,6 +77,7 @@ function build(root, session) {
     prefix: 'atten',
     kind: 'attenuation',
     status,
+    pace: { initial: DEFAULT_PACE },
     config: () => ({ positive: positive.value(), negative: negative.value(), badness: badness.value(), learning_rate: lr.value(), eval_every: EVAL_EVERY }),
     remaining: () => Math.min(MAX_STEPS, Math.max(0, steps.value() || 0)) - (run.last ? run.last.mse.step : 0),
     onRecords: (records) => {

@@ -20,6 +20,10 @@ export const TITLE = 'Ex 1 L2';
 const EVAL_EVERY = 5;
 /** Training losses closer than this (relative) count as "the same". */
 const SAME = 0.05;
+/** The core's batch size of both networks (L2Config). */
+const BATCH = 50;
+/** Play's pace at first (SGD steps per second): 200 epochs of 500 images (2 000 steps) take 20 s. */
+const DEFAULT_PACE = 100;
 /** α values of the sweep. */
 const SWEEP = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
 
@@ -101,6 +105,7 @@ function build(root, session) {
     kind: 'l2',
     status,
     unit: 'epoch',
+    pace: { initial: DEFAULT_PACE, stepsPerUnit: () => Math.ceil(Math.max(1, size.value() || 1) / BATCH) },
     config: () => ({ train_size: size.value(), alpha: alpha.value(), eval_every: EVAL_EVERY }),
     remaining,
     onRecords: (records) => {

@@ -151,6 +151,7 @@ function build(root, session) {
     prefix: 'online',
     kind: 'online',
     status: onlineStatus,
+    pace: { initial: null, stepsLeft: () => (online.summary?.done ? 0 : Math.max(0, T() - online.steps)) },
     stepUnits: 10,
     summary: true,
     config: () => ({ setup: setup(), epsilon0: onlineEps0.value(), beta: beta.value() }),

@@ -23,6 +23,8 @@ export const TITLE = 'Ex 2 Positives';
 const EVAL_EVERY = 10;
 /** Steps before Play stops, unless the field says otherwise. */
 const DEFAULT_STEPS = 3000;
+/** Play's pace at first (gradient steps per second): the 3 000 steps take 10 s. */
+const DEFAULT_PACE = 300;
 /** Fewest steps before the claims are judged. */
 const MIN_JUDGE_STEPS = 100;
 
@@ -50,8 +52,8 @@ const CLAIMS = [
 
 const TEX = {
   model: String.raw`\hat{y} = \sigma(\mathbf{x}^\top\mathbf{w} + b),\quad y_i = 1\ \forall i`,
-  loss: String.raw`f_{\log} = \frac{1}{n}\sum_{i=1}^{n}\log\bigl(1 + e^{-z_i}\bigr) > 0,\quad \inf f_{\log} = 0`,
-  grad: String.raw`\frac{\partial f_{\log}}{\partial b} = \frac{1}{n}\sum_{i=1}^{n}(\hat{y}_i - 1) < 0`,
+  loss: String.raw`f_{\mathrm{log}} = \frac{1}{n}\sum_{i=1}^{n}\log\bigl(1 + e^{-z_i}\bigr) > 0,\quad \inf f_{\mathrm{log}} = 0`,
+  grad: String.raw`\frac{\partial f_{\mathrm{log}}}{\partial b} = \frac{1}{n}\sum_{i=1}^{n}(\hat{y}_i - 1) < 0`,
 };
 
 /** Keep a step of a long run for plotting on a log axis: all of the first 200, then ~900 per decade. */
@@ -155,6 +157,7 @@ function build(root, session) {
     prefix: 'positive',
     kind: 'allPositive',
     status,
+    pace: { initial: DEFAULT_PACE },
     stepUnits: 10,
     remaining,
     make: () => {
