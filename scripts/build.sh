@@ -21,9 +21,11 @@ if [ ! -f "$out/softmax_lab_bg.wasm" ] || [ "$raw" -nt "$out/softmax_lab_bg.wasm
     "$out/softmax_lab_bg.wasm" -o "$out/softmax_lab_bg.wasm"
   touch "$out/.opt"
 fi
+node scripts/compress.mjs "$out/softmax_lab_bg.wasm" "$out/softmax_lab.js" >/dev/null \
+  || die "could not write the precompressed copies of the wasm module"
 size=$(stat -c %s "$out/softmax_lab_bg.wasm")
 gz=$(gzip -9 -c "$out/softmax_lab_bg.wasm" | wc -c)
-note "www/pkg/softmax_lab_bg.wasm: $size bytes ($gz gzipped), route $WASM_ROUTE"
+note "www/pkg/softmax_lab_bg.wasm: $size bytes ($gz gzipped, $(stat -c %s "$out/softmax_lab_bg.wasm.br") with brotli), route $WASM_ROUTE"
 
 say "Vendoring front-end libraries into www/vendor"
 v=www/vendor

@@ -8,8 +8,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { serviceWorker } from './precache.mjs';
+import { precompress } from './compress.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -38,16 +38,31 @@ const copy = (rel) => {
   copyFileSync(join(ROOT, rel), join(OUT, rel));
   return statSync(join(ROOT, rel)).size;
 };
+/** Text and wasm: precompressed copies beside them, for hosts that serve those (scripts/compress.mjs). */
+const COMPRESSIBLE = /\.(html|js|mjs|css|json|wasm|svg|webmanifest)$/;
+const fresh = (copyPath, file) => existsSync(copyPath) && statSync(copyPath).mtimeMs >= statSync(file).mtimeMs;
 let appBytes = 0;
-let appGzip = 0;
+let appBrotli = 0;
 for (const f of sw.files) {
   appBytes += copy(f.path);
-  appGzip += gzipSync(readFileSync(join(ROOT, f.path)), { level: 9 }).length;
+  if (!COMPRESSIBLE.test(f.path)) {
+    appBrotli += statSync(join(ROOT, f.path)).size; // fonts: compressed already
+    continue;
+  }
+  const src = join(ROOT, f.path);
+  if (fresh(`${src}.br`, src) && fresh(`${src}.gz`, src)) {
+    // made by the build (the wasm, the vendored libraries): copy, do not compress again
+    copy(`${f.path}.br`);
+    copy(`${f.path}.gz`);
+    appBrotli += statSync(`${src}.br`).size;
+  } else {
+    appBrotli += precompress(join(OUT, f.path)).br;
+  }
 }
 writeFileSync(join(OUT, 'sw.js'), sw.source);
 // GitHub Pages: serve the folder as it is (no Jekyll processing).
 writeFileSync(join(OUT, '.nojekyll'), '');
-note(`the app: ${sw.files.length} files, ${mb(appBytes)} (${mb(appGzip)} if the host compresses), offline version ${sw.version}`);
+note(`the app: ${sw.files.length} files, ${mb(appBytes)} (${mb(appBrotli)} with brotli; .br and .gz copies beside each text file and the wasm), offline version ${sw.version}`);
 
 if (DATA) {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'data/manifest.json'), 'utf8'));

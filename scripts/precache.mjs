@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Files under www/ that the page never loads. */
-const SKIP = [/\.d\.ts$/, /(^|\/)\./, /^www\/sw\.js$/];
+/** Files under www/ that the page never loads (and the precompressed copies of those it does). */
+const SKIP = [/\.d\.ts$/, /(^|\/)\./, /^www\/sw\.js$/, /\.(br|gz)$/];
 
 /** @param {string} dir @param {string} root @returns {string[]} */
 function walk(dir, root) {

@@ -6,7 +6,8 @@
 // --bench also serves the benchmark pages (tests/bench/) and the TensorFlow.js files they
 // compare against (./lab bench); without it only the lab itself is served.
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFile, statSync } from 'node:fs';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -73,10 +74,12 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     return;
   }
-  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  const type = extname(file);
+  const encoding = COMPRESSIBLE.has(type) ? acceptedEncoding(req.headers['accept-encoding']) : null;
+  const version = `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`;
+  const etag = `"${version}${encoding ? `-${encoding}` : ''}"`;
   const headers = {
-    'Content-Type': MIME[extname(file)] || 'application/octet-stream',
-    'Content-Length': st.size,
+    'Content-Type': MIME[type] || 'application/octet-stream',
     'Cache-Control': 'no-cache',
     ETag: etag,
     'Content-Security-Policy': CSP,
@@ -84,14 +87,84 @@ const server = createServer((req, res) => {
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
+  if (COMPRESSIBLE.has(type)) headers.Vary = 'Accept-Encoding';
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers).end();
     return;
   }
-  res.writeHead(200, headers);
-  if (req.method === 'HEAD') return res.end();
-  createReadStream(file).pipe(res);
+  if (!encoding) {
+    // Streamed, never read whole: the data sets are 11 and 31 MB (tests/js/serve-load.test.js).
+    res.writeHead(200, { ...headers, 'Content-Length': st.size });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+    return;
+  }
+  compressed(file, version, encoding).then(
+    (body) => {
+      res.writeHead(200, { ...headers, 'Content-Encoding': encoding, 'Content-Length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    },
+    (e) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`cannot compress ${path}: ${e.message}`),
+  );
 });
+
+/**
+ * The page's own files (text and wasm, each under 1 MB) go out compressed: brotli where the
+ * browser takes it, else gzip, each made once per file version and kept in memory. The data sets
+ * are gzip files already (www/data.js decompresses and checks them), so they go out as they are.
+ */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest']);
+/** file → {version, br?: Promise<Buffer>, gzip?: Promise<Buffer>} */
+const compressedFiles = new Map();
+
+/** @param {string|undefined} accept the request's Accept-Encoding */
+function acceptedEncoding(accept) {
+  const names = String(accept || '').split(',').map((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q && Number(q.slice(2)) === 0 ? '' : name;
+  });
+  if (names.includes('br')) return 'br';
+  if (names.includes('gzip')) return 'gzip';
+  return null;
+}
+
+/** Whether `copy` exists and is not older than `file`. */
+function isFresh(copy, file) {
+  try {
+    return statSync(copy).mtimeMs >= statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+function compressed(file, version, encoding) {
+  let entry = compressedFiles.get(file);
+  if (!entry || entry.version !== version) {
+    entry = { version };
+    compressedFiles.set(file, entry);
+  }
+  if (!entry[encoding]) {
+    entry[encoding] = new Promise((fulfil, reject) => {
+      // A precompressed copy from the build (scripts/compress.mjs: the wasm and the vendored
+      // libraries, at the highest settings), if it is not older than the file; else made here,
+      // at settings that take milliseconds (the page's own modules are a few KB each).
+      const copy = `${file}.${encoding === 'br' ? 'br' : 'gz'}`;
+      if (isFresh(copy, file)) {
+        readFile(copy, (error, bytes) => (error ? reject(error) : fulfil(bytes)));
+        return;
+      }
+      readFile(file, (error, bytes) => {
+        if (error) return reject(error);
+        const done = (e, out) => (e ? reject(e) : fulfil(out));
+        if (encoding === 'br') brotliCompress(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } }, done);
+        else gzip(bytes, { level: 6 }, done);
+      });
+    });
+    entry[encoding].catch(() => compressedFiles.delete(file));
+  }
+  return entry[encoding];
+}
 
 /** /sw.js: www/sw.js with the list of the app's files and their hashes (scripts/precache.mjs). */
 function sendServiceWorker(req, res) {

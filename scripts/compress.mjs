@@ -1,0 +1,33 @@
+// Precompressed copies for the static server and for static hosts: for each file given, FILE.br
+// (brotli, quality 11) and FILE.gz (gzip -9), made again only when FILE is newer than them.
+// scripts/serve.mjs sends them with Content-Encoding when the browser accepts it; ./lab dist
+// copies them beside their files for hosts that serve precompressed files (nginx gzip_static,
+// brotli_static). Usage: node scripts/compress.mjs FILE...
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/** @param {string} file @returns {{br: number, gz: number, raw: number}} sizes in bytes */
+export function precompress(file) {
+  const st = statSync(file);
+  const fresh = (copy) => {
+    try {
+      return statSync(copy).mtimeMs >= st.mtimeMs;
+    } catch {
+      return false;
+    }
+  };
+  let bytes = null;
+  const read = () => (bytes ??= readFileSync(file));
+  if (!fresh(`${file}.br`)) {
+    writeFileSync(`${file}.br`, brotliCompressSync(read(), { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: st.size } }));
+  }
+  if (!fresh(`${file}.gz`)) writeFileSync(`${file}.gz`, gzipSync(read(), { level: 9 }));
+  return { raw: st.size, br: statSync(`${file}.br`).size, gz: statSync(`${file}.gz`).size };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const file of process.argv.slice(2)) {
+    const { raw, br, gz } = precompress(file);
+    console.log(`    ${file}: ${raw} bytes, ${br} brotli, ${gz} gzip`);
+  }
+}
