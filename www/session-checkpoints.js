@@ -3,12 +3,16 @@
 // while the model changes and kept in IndexedDB (store.js), and resuming one on reload or after
 // a crash. No DOM besides the page-hide events that trigger a save.
 
+import { restoreRuns } from './runs-session.js';
 import { CURRENT, SessionStore } from './store.js';
 
 /** While the model changes, a checkpoint is saved at least this often… */
 export const CHECKPOINT_EVERY_MS = 5000;
 /** …and always on Pause, after Step, Reset, import and data-set loads, and when the page hides. */
-/** Version of the saved-session record (2: `hyper` in the core's field names). */
+/**
+ * Version of the saved-session record (2: `hyper` in the core's field names). The kept runs
+ * (`runs`, `runId`, `runStart`) are optional fields of version 2: a record without them has none.
+ */
 const RECORD_VERSION = 2;
 
 /**
@@ -39,6 +43,9 @@ export function upgradeRecord(r) {
  * @property {number} examplesSeen
  * @property {object|null} train the TrainSeries fields (if the curves end at `step`)
  * @property {object|null} test the TestSeries fields (likewise)
+ * @property {import('./runs.js').KeptRun[]} [runs] the kept runs (runs.js; checked on read by readRuns)
+ * @property {string} [runId] the current run's id
+ * @property {import('./protocol.js').Hyper|null} [runStart] the settings the current run started with
  */
 
 /** Checkpoints of one session: taking them, saving them, resuming them. */
@@ -143,6 +150,9 @@ export class Checkpoints {
       examplesSeen: c.progress.examples_seen,
       train: curves ? structuredClone({ ...s.train }) : null,
       test: curves ? structuredClone({ ...s.test }) : null,
+      runs: structuredClone(s.runs),
+      runId: s.runId,
+      runStart: s.runStart ? { ...s.runStart } : null,
     };
   }
 
@@ -156,10 +166,13 @@ export class Checkpoints {
   async resume(record, why = 'resume') {
     const session = this.session;
     const s = session.state;
+    // The kept runs come back even if the model cannot (they are curves, not weights).
+    restoreRuns(session, { runs: record.runs });
     try {
       if (record.dataset !== s.dataset) throw new Error(`it is for ${record.dataset}, not ${s.dataset}`);
       const r = await session.lab.importWeights(record.weights);
       session.adopt(r, record);
+      restoreRuns(session, record);
       const at = new Date(record.savedAt).toLocaleTimeString('en-GB');
       const order = r.exact ? '' : ' The run was too long to replay its shuffling: training continues from the saved weights with a fresh order of the examples.';
       if (why === 'resume') {

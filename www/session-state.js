@@ -46,6 +46,10 @@ export const DEFAULT_PACE = 40;
  * @property {number} rate examples per second while playing
  * @property {TrainSeries} train
  * @property {TestSeries} test
+ * @property {string} runId identifies the current run (keeping it again replaces its kept copy)
+ * @property {import('./protocol.js').Hyper|null} runStart the settings the current run started with
+ * @property {import('./runs.js').KeptRun[]} runs the kept runs, oldest first (runs-session.js)
+ * @property {string} runsNote what the last keep did, if worth saying (the oldest dropped, nothing to keep)
  * @property {import('./protocol.js').Evaluation|null} evaluation the latest test-set figures
  * @property {string|null} diverged the divergence message, if training diverged
  * @property {Action|null} action a button beside the status: Retry, or Reset after divergence
@@ -84,6 +88,10 @@ export function initialState() {
     rate: 0,
     train: new TrainSeries(),
     test: new TestSeries(),
+    runId: '',
+    runStart: null,
+    runs: [],
+    runsNote: '',
     evaluation: null,
     diverged: null,
     action: null,

@@ -14,6 +14,7 @@ import { Checkpoints } from './session-checkpoints.js';
 import { chooseOpening } from './session-link.js';
 import { Recovery } from './session-recovery.js';
 import { exportWeights, importWeights } from './session-weights.js';
+import { keepCurrentRun, startRun } from './runs-session.js';
 import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
@@ -218,6 +219,7 @@ export class Session extends Emitter {
         hyper: { learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 },
         seed: s.hyper.seed,
       });
+      if (!restore) keepCurrentRun(this, 'dataset'); // a new model: the old run stays on the charts
       s.dataset = r.dataset;
       s.classNames = r.classNames;
       s.trainSize = r.trainSize;
@@ -264,6 +266,7 @@ export class Session extends Emitter {
     s.diverged = null;
     s.train.clear();
     s.test.clear();
+    startRun(this, r.progress);
     s.evaluation = null;
   }
 
@@ -406,6 +409,7 @@ export class Session extends Emitter {
     if (s.busy || s.errors.seed || s.generation === 0) return;
     clearTimeout(this.stepEvalTimer);
     try {
+      keepCurrentRun(this, 'reset');
       const r = await this.lab.reset(s.hyper.seed);
       this.newRun(r);
       this.addEvaluation(r.evaluation);
@@ -466,7 +470,8 @@ export class Session extends Emitter {
     if (r.generation !== s.generation) return;
     s.progress = r.progress;
     if (r.losses.length > 0) this.checkpoints.unsaved = true;
-    if (r.losses.length > 0) s.train.append(r.losses, r.progress.step);
+    if (r.losses.length > 0 && !s.runStart) s.runStart = { ...s.hyper }; // the settings the run's first step used
+    if (r.losses.length > 0) s.train.append(r.losses, r.progress.step, r.progress.examples_seen);
     this.invalidate('progress', 'train');
   }
 

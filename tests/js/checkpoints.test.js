@@ -26,3 +26,13 @@ test('records of unknown versions or without settings are refused', () => {
     assert.equal(upgradeRecord(r), null, JSON.stringify(r));
   }
 });
+
+test('kept runs are optional fields of version 2: a record with them comes back with them, one without has none', async () => {
+  const { readRuns } = await import('../../www/runs.js');
+  const run = { id: 'r1', slot: 0, visible: false, dataset: 'mnist', trainSize: 60000, hyper: { learning_rate: 0.05, batch_size: 100, l2: 0, seed: 541 }, startHyper: { learning_rate: 0.05, batch_size: 100, l2: 0, seed: 541 }, steps: 2, examples: 200, train: { x: [1, 2], smooth: [2.3, 2.2] }, test: { x: [0, 2], loss: [2.3, 2.1], accuracy: [10, 30] }, knots: [[0, 0], [2, 200]] };
+  const rec = { version: 2, dataset: 'mnist', weights: WEIGHTS, hyper: run.hyper, runs: [run], runId: 'r2' };
+  const r = upgradeRecord(rec);
+  assert.deepEqual(readRuns(r.runs), [run]);
+  const old = upgradeRecord({ version: 1, dataset: 'mnist', weights: WEIGHTS, hyper: { learningRate: 0.05, batchSize: 100, l2: 0, seed: 541 } });
+  assert.deepEqual(readRuns(old.runs), []);
+});

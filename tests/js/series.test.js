@@ -1,7 +1,7 @@
 // Chart data (www/series.js): smoothing, thinning, test evaluations, alignTo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignTo, EMA_BETA, MAX_POINTS, TestSeries, TrainSeries } from '../../www/series.js';
+import { alignTo, EMA_BETA, markSeen, MAX_POINTS, seenAtStep, TestSeries, TrainSeries } from '../../www/series.js';
 
 test('TrainSeries: raw losses at their steps, bias-corrected moving average', () => {
   const s = new TrainSeries();
@@ -68,4 +68,32 @@ test('alignTo places a sparse series on the grid, null elsewhere', () => {
   assert.deepEqual(alignTo([0, 10, 20, 30, 40], [10, 30, 35], ['a', 'b', 'c']), [null, 'a', null, 'b', null]);
   assert.deepEqual(alignTo([1, 2], [], []), [null, null]);
   assert.deepEqual(alignTo([], [1], [5]), []);
+});
+
+test('examples seen per step: one knot per batch-size change, exact at every step', () => {
+  const knots = [[0, 0]];
+  for (let step = 10; step <= 600; step += 10) markSeen(knots, step, step * 100); // batch 100
+  assert.deepEqual(knots, [[0, 0], [600, 60_000]], 'a straight line is two knots');
+  for (let step = 605; step <= 660; step += 5) markSeen(knots, step, 60_000 + (step - 600) * 1000); // batch 1000
+  assert.deepEqual(knots, [[0, 0], [600, 60_000], [660, 120_000]]);
+  assert.equal(seenAtStep(knots, 0), 0);
+  assert.equal(seenAtStep(knots, 300), 30_000);
+  assert.equal(seenAtStep(knots, 630), 90_000);
+  assert.equal(seenAtStep(knots, 670), 130_000, 'beyond the last knot: the last batch size');
+  assert.ok(Number.isNaN(seenAtStep([], 5)));
+  assert.equal(seenAtStep([[50, 5000]], 10), 1000, 'one knot (a resumed old record): proportional');
+  markSeen(knots, 100, 1); // older than the last knot: ignored
+  assert.equal(knots.length, 3);
+});
+
+test('TrainSeries records examples seen with each chunk, and forgets them on clear', () => {
+  const s = new TrainSeries();
+  s.knots = [[0, 0]];
+  s.append([1, 1, 1], 3, 300);
+  s.append([1, 1], 5, 2300); // batch 1000 from step 4
+  assert.equal(s.seenAt(3), 300);
+  assert.equal(s.seenAt(5), 2300);
+  assert.equal(s.seenAt(4), 1300);
+  s.clear();
+  assert.deepEqual(s.knots, []);
 });

@@ -1,9 +1,13 @@
 // @ts-check
 // Section "Train": Step / Play / Pause / Reset, export and import of weights, live
 // hyperparameters with the formulas they appear in, the data-set picker, the link to the run,
-// progress figures, where the session was last saved, and the two live charts.
+// progress figures, where the session was last saved, and the two live charts with their x
+// axis (steps, epochs, examples seen; log scale), the accuracy zoom and the kept runs' legend.
 
-import { createTestChart, createTrainChart } from '../charts.js';
+import { X_MODES } from '../chart-axes.js';
+import { createTestChart, createTrainChart, KEPT_COLORS } from '../charts.js';
+import { runLabel } from '../runs.js';
+import { deleteRun, keepCurrentRun, showRun } from '../runs-session.js';
 import { PACES } from '../session-state.js';
 import { el, setValue } from '../dom.js';
 import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
@@ -230,6 +234,44 @@ export function mount(root, session) {
     setTimeout(() => setValue(share.copy, 'Copy link'), 2000);
   });
 
+  // --- Charts: what their x axis is, the accuracy zoom, the kept runs ---------------------------
+  /** @type {{xMode: import('../chart-axes.js').XMode, xLog: boolean, accZoom: boolean}} */
+  const axes = { xMode: 'steps', xLog: false, accZoom: true };
+  const X_NAMES = { steps: 'steps', epochs: 'epochs', examples: 'examples seen' };
+  const xAxis = el('select', { id: 'x-axis', testid: 'x-axis' }, ...X_MODES.map((m) => el('option', { value: m }, X_NAMES[m])));
+  const xLog = el('input', { id: 'x-log', testid: 'x-log', type: 'checkbox' });
+  const accZoom = el('input', { id: 'acc-zoom', testid: 'acc-zoom', type: 'checkbox', checked: true });
+  const onAxes = () => {
+    axes.xMode = /** @type {import('../chart-axes.js').XMode} */ (xAxis.value);
+    axes.xLog = xLog.checked;
+    axes.accZoom = accZoom.checked;
+    renderTrain();
+    renderTest();
+  };
+  for (const input of [xAxis, xLog, accZoom]) input.addEventListener('change', onAxes);
+  const chartControls = el(
+    'div',
+    { class: 'chart-controls', role: 'group', 'aria-label': 'Chart axes' },
+    el('label', { class: 'pace-field', for: 'x-axis' }, el('span', {}, 'x axis'), xAxis),
+    el('label', { class: 'check', for: 'x-log' }, xLog, ' log scale'),
+    el('label', { class: 'check', for: 'acc-zoom', title: 'Zoom the accuracy axis to the data (e.g. 80–100 %); off: 0–100 %' }, accZoom, ' zoom accuracy to the data'),
+  );
+
+  const keepButton = el('button', { type: 'button', testid: 'keep-run', class: 'btn btn-small', title: 'Keep this run’s curves on the charts to compare with the next runs' }, 'Keep this run');
+  keepButton.addEventListener('click', () => {
+    if (keepCurrentRun(session, 'button')) session.checkpoints.save();
+  });
+  const runsList = el('ul', { class: 'runs-list' });
+  const runsNote = el('p', { testid: 'runs-note', class: 'field-note runs-note', role: 'status' });
+  const runsCard = el(
+    'div',
+    { class: 'card runs', testid: 'runs', role: 'group', 'aria-label': 'Runs on the charts' },
+    el('div', { class: 'runs-head' }, el('h3', {}, 'Runs on the charts'), keepButton),
+    runsList,
+    runsNote,
+    el('p', { class: 'field-note' }, 'Reset, a data-set switch or “Keep this run” keeps the curves of a run (faded; up to five, the oldest goes first). They are saved with the session in this browser.'),
+  );
+
   // --- Charts --------------------------------------------------------------------------------------
   const trainEmpty = el('p', { class: 'chart-empty' }, 'No steps yet: press Step or ▶ Play.');
   const trainBox = el('div', { class: 'chart-box', testid: 'train-chart' }, trainEmpty);
@@ -288,8 +330,10 @@ export function mount(root, session) {
       el(
         'div',
         { class: 'charts' },
-        el('figure', { class: 'card chart-card' }, el('h3', {}, 'Training loss per step'), trainBox, trainCaption),
+        chartControls,
+        el('figure', { class: 'card chart-card' }, el('h3', {}, 'Training loss'), trainBox, trainCaption),
         el('figure', { class: 'card chart-card' }, el('h3', {}, 'Test set: loss and accuracy'), testBox, testCaption),
+        runsCard,
       ),
     ),
   );
@@ -301,7 +345,63 @@ export function mount(root, session) {
     charts.test = createTestChart(testBox);
     renderTrain();
     renderTest();
+    renderRuns();
   });
+
+  /** What the charts show now (charts.js RunsView). */
+  function chartView() {
+    return {
+      ...axes,
+      current: { label: s.hyper ? runLabel({ hyper: s.hyper, startHyper: s.runStart, dataset: s.dataset }) : '', trainSize: s.trainSize || 60_000, train: s.train, test: s.test },
+      kept: s.runs,
+    };
+  }
+
+  function renderCharts() {
+    const view = chartView();
+    charts.train?.update(view);
+    charts.test?.update(view);
+  }
+
+  function swatch(color, dashed = false) {
+    return el('span', { class: `run-swatch${dashed ? ' dashed' : ''}`, style: { borderColor: color }, 'aria-hidden': 'true' });
+  }
+
+  function renderRuns() {
+    const items = [
+      el(
+        'li',
+        { class: 'run current', testid: 'run-current' },
+        swatch('#1d4ed8'),
+        el('span', { class: 'run-label' }, el('strong', {}, 'This run'), ` ${s.hyper ? runLabel({ hyper: s.hyper, startHyper: s.runStart, dataset: s.dataset }) : ''}`),
+      ),
+    ];
+    s.runs.forEach((r, i) => {
+      const n = i + 1;
+      const label = runLabel(r);
+      const toggle = el('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: `run-${n}-toggle`, 'aria-pressed': String(r.visible), 'aria-label': `${r.visible ? 'Hide' : 'Show'} run ${n} (${label})` }, r.visible ? 'Hide' : 'Show');
+      const del = el('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: `run-${n}-delete`, 'aria-label': `Delete run ${n} (${label})` }, 'Delete');
+      toggle.addEventListener('click', () => showRun(session, r.id, !r.visible));
+      del.addEventListener('click', () => deleteRun(session, r.id));
+      items.push(
+        el(
+          'li',
+          { class: `run${r.visible ? '' : ' hidden-run'}`, testid: `run-${n}`, data: { visible: String(r.visible), steps: String(r.steps) } },
+          swatch(KEPT_COLORS[r.slot]),
+          el('span', { class: 'run-label' }, el('strong', {}, `Run ${n}`), ` ${label} · ${formatInt(r.steps)} steps`),
+          el('span', { class: 'run-buttons' }, toggle, del),
+        ),
+      );
+    });
+    runsList.replaceChildren(...items);
+    runsCard.dataset.count = String(s.runs.length);
+    setValue(runsNote, s.runsNote);
+    renderKeep();
+  }
+
+  function renderKeep() {
+    keepButton.disabled = s.generation === 0 || s.progress.step === 0;
+  }
 
   // --- Rendering (at most once per animation frame) --------------------------------------------
   function renderControls() {
@@ -377,6 +477,7 @@ export function mount(root, session) {
     setValue(stats.seen.sub, s.trainSize ? `${formatInt(s.trainSize)} per epoch` : '');
     setValue(stats.rate.value, formatRate(s.rate), Math.round(s.rate));
     setValue(stats.rate.sub, s.rate > 0 ? (s.playing ? 'while playing' : 'last run') : 'while playing');
+    renderKeep();
   }
 
   function renderTrain() {
@@ -385,11 +486,11 @@ export function mount(root, session) {
     setValue(stats.trainLoss.value, formatLoss(smooth), Number.isFinite(smooth) ? smooth : '');
     setValue(stats.trainLoss.sub, Number.isFinite(t.last) ? `smoothed · last batch ${formatLoss(t.last)}` : 'no step yet');
     stats.trainLoss.node.title = 'Exponential moving average (β = 0.95) of the minibatch cross-entropies';
-    charts.train?.update(t);
+    charts.train?.update(chartView());
     trainEmpty.hidden = t.x.length > 0;
     setValue(
       trainCaption,
-      `Thin line: cross-entropy of each minibatch before its update. Thick line: exponential moving average (β = 0.95).${t.stride > 1 ? ` Long run: one point per ${t.stride} steps.` : ''}`,
+      `Thin line: cross-entropy of each minibatch before its update. Thick line: exponential moving average (β = 0.95). Faded lines: the moving averages of kept runs.${t.stride > 1 ? ` Long run: one point per ${t.stride} steps.` : ''}`,
     );
   }
 
@@ -404,10 +505,10 @@ export function mount(root, session) {
     setValue(stats.testAcc.sub, at);
     stats.testLoss.node.classList.toggle('stale', Boolean(stale));
     stats.testAcc.node.classList.toggle('stale', Boolean(stale));
-    charts.test?.update(s.test);
+    charts.test?.update(chartView());
     setValue(
       testCaption,
-      `Cross-entropy (without α‖W‖²) and accuracy on all ${s.testSize ? formatInt(s.testSize) : '10,000'} test images: at Reset, at multiples of 100 steps while playing (at most about three times a second, at least every 3 s), and after stepping or pausing.`,
+      `Cross-entropy (without α‖W‖²) and accuracy on all ${s.testSize ? formatInt(s.testSize) : '10,000'} test images: at Reset, at multiples of 100 steps while playing (at most about three times a second, at least every 3 s), and after stepping or pausing. Kept runs: faded, loss dashed.${axes.accZoom ? ' Accuracy zoomed to the data: earlier, lower points run off the bottom.' : ''}`,
     );
   }
 
@@ -418,6 +519,8 @@ export function mount(root, session) {
     if (changes.has('progress')) renderProgress();
     if (changes.has('train')) renderTrain();
     if (changes.has('test') || changes.has('progress')) renderTest();
+    if (changes.has('runs') || changes.has('hyper')) renderRuns();
+    if (changes.has('runs')) renderCharts();
   });
 
   session.on('hyper', (detail) => {
@@ -434,4 +537,5 @@ export function mount(root, session) {
   renderProgress();
   renderTrain();
   renderTest();
+  renderRuns();
 }

@@ -1,0 +1,87 @@
+// Tick labels and ranges of the charts (www/chart-axes.js): every label names exactly the number
+// of its tick, at every scale; the accuracy zoom; the x units of the Train charts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { accuracyRange, exponentForm, firstPositive, legendNumber, lossRange, tickLabel, tickLabels, toX, xLabel } from '../../www/chart-axes.js';
+
+/** The number a label names (inverse of tickLabel). */
+function parse(label) {
+  const sup = { '⁻': '-', '⁰': 0, '¹': 1, '²': 2, '³': 3, '⁴': 4, '⁵': 5, '⁶': 6, '⁷': 7, '⁸': 8, '⁹': 9 };
+  const exp = label.match(/^(-?[\d.]+)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
+  if (exp) return Number(`${exp[1]}e${[...exp[2]].map((c) => sup[c]).join('')}`);
+  const m = label.replace(/,/g, '').match(/^(-?[\d.]+)([kMBT]?)$/);
+  assert.ok(m, `label ${label} has a known form`);
+  return Number(m[1]) * { '': 1, k: 1e3, M: 1e6, B: 1e9, T: 1e12 }[m[2]];
+}
+
+test('150 000 and 1.5 M are 150k and 1.5M (not "2e+5", "2e+6")', () => {
+  assert.deepEqual(tickLabels([0, 50_000, 100_000, 150_000]), ['0', '50k', '100k', '150k']);
+  assert.deepEqual(tickLabels([0, 500_000, 1_000_000, 1_500_000]), ['0', '500k', '1M', '1.5M']);
+  assert.equal(tickLabel(150_000, true), '150k');
+  assert.equal(tickLabel(1_500_000, true), '1.5M');
+  assert.equal(tickLabel(150_000), '150,000', 'thousands separators when not compact');
+});
+
+test('an axis below 10,000 uses separators; one axis never mixes forms', () => {
+  assert.deepEqual(tickLabels([0, 2000, 4000, 6000, 8000]), ['0', '2,000', '4,000', '6,000', '8,000']);
+  assert.deepEqual(tickLabels([0, 5000, 10_000, 15_000]), ['0', '5k', '10k', '15k']);
+  assert.deepEqual(tickLabels([0.1, 0.2, 0.30000000000000004]), ['0.1', '0.2', '0.3']);
+  assert.deepEqual(tickLabels([null, 10, null]), ['', '10', '']);
+});
+
+test('a value with more digits than a short form holds keeps them all (never rounded)', () => {
+  assert.equal(tickLabel(1_234_567, true), '1,234,567');
+  assert.equal(tickLabel(12_345, true), '12,345');
+  assert.equal(tickLabel(1250, true), '1.25k');
+  assert.equal(tickLabel(-2_500_000, true), '-2.5M');
+});
+
+test('huge losses (a diverging run reaches 1e35) and tiny values in exponent form, exactly', () => {
+  assert.equal(tickLabel(1e35), '1×10³⁵');
+  assert.equal(tickLabel(2.5e35), '2.5×10³⁵');
+  assert.equal(tickLabel(5e-7), '5×10⁻⁷');
+  assert.deepEqual(tickLabels([0, 5e34, 1e35, 1.5e35]), ['0', '5×10³⁴', '1×10³⁵', '1.5×10³⁵']);
+  assert.equal(exponentForm(123456, 3), '1.23×10⁵');
+  assert.equal(legendNumber(3.4e35), '3.40×10³⁵');
+  assert.equal(legendNumber(0.30512), '0.305');
+  assert.equal(legendNumber(91.2345, 2, ' %'), '91.23 %');
+  assert.equal(legendNumber(NaN), '–');
+});
+
+test('every label names its own number, over many scales (property)', () => {
+  const steps = [1, 2, 2.5, 5];
+  for (let e = -6; e <= 36; e++) {
+    for (const m of steps) {
+      const incr = m * 10 ** e;
+      const splits = Array.from({ length: 7 }, (_, i) => Number((i * incr).toPrecision(12)));
+      const labels = tickLabels(splits);
+      splits.forEach((v, i) => {
+        const back = parse(labels[i]);
+        assert.ok(Math.abs(back - v) <= Math.abs(v) * 1e-9, `${v} labelled ${labels[i]} (${back})`);
+      });
+      assert.equal(new Set(labels).size, labels.length, `distinct labels ${labels}`);
+    }
+  }
+});
+
+test('ranges: losses from 0; accuracy zoomed to the data (80–100 % at 92 %) or 0–100 %', () => {
+  assert.deepEqual(lossRange(0.2, 2.5), [0, 2.7]);
+  assert.deepEqual(lossRange(null, null), [0, 1]);
+  assert.deepEqual(accuracyRange([[9.8, 85, 91.5, 92.1]], true), [80, 100]);
+  assert.deepEqual(accuracyRange([[9.8, 85, 91.5, 92.1]], false), [0, 100]);
+  assert.deepEqual(accuracyRange([[9.8, 81]], true), [70, 90]);
+  assert.deepEqual(accuracyRange([[10, 92], [10, 60]], true), [60, 100], 'the worst run stays on the chart');
+  assert.deepEqual(accuracyRange([[99.5]], true), [80, 100]);
+  assert.deepEqual(accuracyRange([], true), [0, 100]);
+});
+
+test('x units: steps, examples seen, epochs from what the run recorded', () => {
+  const seenAt = (s) => (s <= 600 ? s * 100 : 60_000 + (s - 600) * 1000); // batch 100, then 1000
+  assert.deepEqual(toX('steps', [0, 600, 660], seenAt, 60_000), [0, 600, 660]);
+  assert.deepEqual(toX('examples', [0, 600, 660], seenAt, 60_000), [0, 60_000, 120_000]);
+  assert.deepEqual(toX('epochs', [0, 600, 660], seenAt, 60_000), [0, 1, 2]);
+  assert.equal(firstPositive([0, 0, 3, 5]), 2);
+  assert.equal(firstPositive([]), 0);
+  assert.match(xLabel('epochs', true), /^epoch .*log scale$/);
+  assert.equal(xLabel('examples', false), 'examples seen');
+});
