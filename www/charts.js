@@ -216,10 +216,10 @@ function createRunChart(container, kind) {
   /** @type {(SeriesSpec & Record<string, any>)[]} */
   const keptSeries = KEPT_COLORS.flatMap((_, slot) =>
     isTrain
-      ? [{ label: `kept run ${slot + 1}`, stroke: keptColor(slot), width: 1.75, class: 'kept-series', spanGaps: true, value: fixed(3), points: { show: false } }]
+      ? [{ label: `kept run ${slot + 1}`, stroke: keptColor(slot), width: 1.75, class: 'kept-series', spanGaps: true, value: fixed(3), points: { size: 4 } }]
       : [
-          { label: `kept run ${slot + 1}: loss`, scale: 'loss', stroke: keptColor(slot), width: 1.5, dash: [5, 4], class: 'kept-series', spanGaps: true, value: fixed(3), points: { show: false } },
-          { label: `kept run ${slot + 1}: accuracy`, scale: 'acc', stroke: keptColor(slot), width: 1.75, class: 'kept-series', spanGaps: true, value: fixed(2, ' %'), points: { show: false } },
+          { label: `kept run ${slot + 1}: loss`, scale: 'loss', stroke: keptColor(slot), width: 1.5, dash: [5, 4], class: 'kept-series', spanGaps: true, value: fixed(3), points: { size: 4 } },
+          { label: `kept run ${slot + 1}: accuracy`, scale: 'acc', stroke: keptColor(slot), width: 1.75, class: 'kept-series', spanGaps: true, value: fixed(2, ' %'), points: { size: 4 } },
         ],
   );
   const perRun = isTrain ? 1 : 2;

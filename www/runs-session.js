@@ -61,6 +61,20 @@ export function keepCurrentRun(session, why) {
 }
 
 /**
+ * Keep the current run, after evaluating the test set at its last step if that was not done yet
+ * (a Reset right after a few Steps), so that its kept test curve ends where the run ends.
+ * @param {import('./session.js').Session} session
+ * @param {'button'|'reset'|'dataset'} why
+ * @returns {Promise<boolean>} whether it was kept
+ */
+export async function keepFinishedRun(session, why) {
+  const s = session.state;
+  const stale = !s.evaluation || s.evaluation.step !== s.progress.step;
+  if (s.generation > 0 && s.progress.step > 0 && !s.playing && stale) await session.evaluate();
+  return keepCurrentRun(session, why);
+}
+
+/**
  * Show or hide a kept run.
  * @param {import('./session.js').Session} session
  * @param {string} id

@@ -14,7 +14,7 @@ import { Checkpoints } from './session-checkpoints.js';
 import { chooseOpening } from './session-link.js';
 import { Recovery } from './session-recovery.js';
 import { exportWeights, importWeights } from './session-weights.js';
-import { keepCurrentRun, startRun } from './runs-session.js';
+import { keepFinishedRun, startRun } from './runs-session.js';
 import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
@@ -208,6 +208,7 @@ export class Session extends Emitter {
     clearTimeout(this.stepEvalTimer);
     s.busy = true;
     s.playing = false;
+    if (!restore) await keepFinishedRun(this, 'dataset'); // a new model: the old run stays on the charts
     s.load = { name, phase: 'download', loaded: 0, total: s.manifest[name].bytes.reduce((a, b) => a + b, 0), fromCache: false };
     this.setStatus('loading', `Loading ${DATASET_NAMES[name]}…`);
     this.invalidate('load');
@@ -219,7 +220,6 @@ export class Session extends Emitter {
         hyper: { learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 },
         seed: s.hyper.seed,
       });
-      if (!restore) keepCurrentRun(this, 'dataset'); // a new model: the old run stays on the charts
       s.dataset = r.dataset;
       s.classNames = r.classNames;
       s.trainSize = r.trainSize;
@@ -409,7 +409,7 @@ export class Session extends Emitter {
     if (s.busy || s.errors.seed || s.generation === 0) return;
     clearTimeout(this.stepEvalTimer);
     try {
-      keepCurrentRun(this, 'reset');
+      await keepFinishedRun(this, 'reset');
       const r = await this.lab.reset(s.hyper.seed);
       this.newRun(r);
       this.addEvaluation(r.evaluation);

@@ -7,7 +7,7 @@
 import { X_MODES } from '../chart-axes.js';
 import { createTestChart, createTrainChart, KEPT_COLORS } from '../charts.js';
 import { runLabel } from '../runs.js';
-import { deleteRun, keepCurrentRun, showRun } from '../runs-session.js';
+import { deleteRun, keepFinishedRun, showRun } from '../runs-session.js';
 import { PACES } from '../session-state.js';
 import { el, setValue } from '../dom.js';
 import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
@@ -258,8 +258,8 @@ export function mount(root, session) {
   );
 
   const keepButton = el('button', { type: 'button', testid: 'keep-run', class: 'btn btn-small', title: 'Keep this run’s curves on the charts to compare with the next runs' }, 'Keep this run');
-  keepButton.addEventListener('click', () => {
-    if (keepCurrentRun(session, 'button')) session.checkpoints.save();
+  keepButton.addEventListener('click', async () => {
+    if (await keepFinishedRun(session, 'button')) session.checkpoints.save();
   });
   const runsList = el('ul', { class: 'runs-list' });
   const runsNote = el('p', { testid: 'runs-note', class: 'field-note runs-note', role: 'status' });
