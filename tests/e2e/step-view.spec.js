@@ -42,12 +42,14 @@ async function currentView(page) {
   return next;
 }
 
-/** Scroll to the panel and take the Train model's next minibatch if the view shown is stale. */
+
+/** Scroll to the panel and take the Train model's next minibatch (nothing shown yet, or stale). */
 async function takeNext(page) {
   const panel = byId(page, 'step-view');
   await panel.scrollIntoViewIfNeeded();
-  await expect(panel).toHaveAttribute('data-state', /current|stale/);
-  if ((await panel.getAttribute('data-state')) === 'stale') await byId(page, 'step-view-refresh').click();
+  await expect(panel).toHaveAttribute('data-state', /empty|stale/);
+  await expect(byId(page, 'step-view-refresh')).toBeEnabled();
+  await byId(page, 'step-view-refresh').click();
   return currentView(page);
 }
 
@@ -111,7 +113,11 @@ test('the step view is the lecture’s vectorised gradient, and applying it is t
 
 test('stages walk in order; a view goes stale when the model moves or the settings change', async ({ page }) => {
   await openLab(page);
-  expect(await currentView(page)).toBe(1);
+  // Nothing is taken by itself (it would move the sections below while the page scrolls).
+  await byId(page, 'step-view').scrollIntoViewIfNeeded();
+  await expect(byId(page, 'step-view')).toHaveAttribute('data-state', 'empty');
+  await expect(byId(page, 'step-view-apply')).toBeDisabled();
+  expect(await takeNext(page)).toBe(1);
   // The default batch of 100: the first 16 rows are shown, and it says so.
   await expect(byId(page, 'step-view-rows')).toHaveText('Showing the first 16 of 100 rows of X, Y, Z, Ŷ and Ŷ − Y; ∇W, ∇b and W are of all 100.');
   expect((await matrix(page, 'step-view-z')).length).toBe(16);
@@ -178,7 +184,7 @@ test('stages walk in order; a view goes stale when the model moves or the settin
 
 test('Fashion-MNIST: a new data set makes the view stale; the next one names its classes', async ({ page }) => {
   await openLab(page);
-  expect(await currentView(page)).toBe(1);
+  expect(await takeNext(page)).toBe(1);
   await byId(page, 'dataset').selectOption('fashion');
   await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(byId(page, 'step-view')).toHaveAttribute('data-state', 'stale');
@@ -191,7 +197,7 @@ test('Fashion-MNIST: a new data set makes the view stale; the next one names its
 test('the panel fits a phone: heat maps scroll in their own box, the page does not', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openLab(page);
-  await currentView(page);
+  await takeNext(page);
   await byId(page, 'step-view-all').click();
   await expect(byId(page, 'step-view-stage')).toHaveAttribute('data-value', '7');
   const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -10,7 +10,7 @@ import { el, setValue } from '../dom.js';
 import { errorText, formatInt, formatNumber } from '../format.js';
 import { colorBar, divergingRgb, drawDiverging, drawGray, imageCanvas, maxAbs, robustLimit } from '../images.js';
 import { renderTex, tex } from '../math.js';
-import { lessonSection, whenNear } from '../run-control.js';
+import { lessonSection } from '../run-control.js';
 import { statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -158,7 +158,6 @@ function build(root, session) {
     generation: -1,
     crashes: 0,
     stage: 0,
-    near: false,
     busy: false,
     /** @type {string|null} */
     error: null,
@@ -295,7 +294,7 @@ function build(root, session) {
       if (!ready()) status.set('idle', 'Waiting for the data set to load…');
       else if (view.busy) status.set('running', 'Computing the step in the worker…');
       else if (!view.data && s.playing) status.set('idle', 'The Train model is training: pause it to take its next minibatch.');
-      else if (!view.data) status.set('idle', 'Press “Take the next minibatch”.');
+      else if (!view.data) status.set('idle', 'Press “Take the next minibatch” to see the step the Train model takes next, before it takes it.');
       else status.set('idle', fresh ? `Step ${formatInt(view.data.step)} of the Train model, not taken yet: walk through it, then apply it.` : 'Stale: see above.');
     }
   }
@@ -484,13 +483,8 @@ function build(root, session) {
   prev.addEventListener('click', () => goTo(view.stage - 1));
   all.addEventListener('click', () => goTo(STAGES.length - 1, false));
 
-  session.on('frame', () => {
-    renderControls();
-    if (view.near && !view.data && !view.busy && !view.error && ready() && !s.playing) takeView();
-  });
-  whenNear(root, () => {
-    view.near = true;
-    if (ready() && !s.playing) takeView();
-  });
+  // Nothing is taken by itself (except the next view after Apply): a panel that filled in while
+  // the page scrolls past would push the sections below it (the drawing pad) under the finger.
+  session.on('frame', () => renderControls());
   renderStage();
 }
