@@ -107,7 +107,21 @@ function describeScale(container, memory) {
   };
 }
 
-/** A chart that follows its container's width (and can be rebuilt with new options). */
+/**
+ * Type scale of a chart box: its CSS variable --chart-scale (presenter mode sets it, present.js), else 1.
+ * Fonts, axis sizes and the height grow with it; the box says its tick-label size in data-tick-px.
+ * @param {HTMLElement} container
+ * @param {any} opts uPlot options
+ */
+function scaled(container, opts) {
+  const k = Number(getComputedStyle(container).getPropertyValue('--chart-scale')) || 1;
+  container.dataset.tickPx = String(Math.round(12 * k));
+  const px = (font) => font && font.replace(/(\d+)px/, (_, n) => `${Math.round(n * k)}px`);
+  const axes = opts.axes.map((a) => ({ ...a, font: px(a.font), labelFont: px(a.labelFont), labelSize: (a.labelSize ?? 30) * k, ...(typeof a.size === 'function' ? {} : { size: (a.size ?? 50) * k }) }));
+  return { k, opts: k === 1 ? opts : { ...opts, axes } };
+}
+
+/** A chart that follows its container's width and type scale (and can be rebuilt with new options). */
 class Chart {
   constructor(container, opts, empty, heightOf = chartHeight) {
     this.container = container;
@@ -116,15 +130,19 @@ class Chart {
     this.build(opts, empty);
     this.observer = new ResizeObserver(() => {
       const w = Math.max(240, Math.floor(this.container.clientWidth));
-      if (w !== this.plot.width) this.plot.setSize({ width: w, height: this.heightOf(w) });
+      if (scaled(container, this.opts).k !== this.k) this.build(this.opts, this.plot.data);
+      else if (w !== this.plot.width) this.plot.setSize({ width: w, height: Math.round(this.heightOf(w) * this.k) });
     });
     this.observer.observe(container);
   }
 
   build(opts, empty) {
     this.plot?.destroy();
+    this.opts = opts;
+    const s = scaled(this.container, opts);
+    this.k = s.k;
     const width = Math.max(240, Math.floor(this.container.clientWidth));
-    this.plot = new uPlot({ ...opts, width, height: this.heightOf(width) }, empty, this.container);
+    this.plot = new uPlot({ ...s.opts, width, height: Math.round(this.heightOf(width) * s.k) }, empty, this.container);
   }
 }
 
@@ -169,6 +187,17 @@ function runTable(view, steps, seenAt, trainSize, ys) {
   for (let i = view.xLog ? firstPositive(xs) : 0; i < xs.length; i++) if (Number.isFinite(xs[i])) keep.push(i);
   if (keep.length === xs.length) return [xs, ...ys];
   return [keep.map((i) => xs[i]), ...ys.map((y) => keep.map((i) => y[i]))];
+}
+
+/** @type {any[]} */
+let holesCache = [];
+/**
+ * A column of `n` missing values (shared: never written to).
+ * @param {number} n
+ */
+function holes(n) {
+  if (holesCache.length !== n) holesCache = new Array(n).fill(undefined);
+  return holesCache;
 }
 
 /** The visible kept runs, by slot. */
@@ -337,7 +366,10 @@ function createRunChart(container, kind) {
         accRange = accuracyRange(accuracies.filter((a) => a.length), v.accZoom);
         container.dataset.accRange = accRange.join(',');
       }
-      const joined = /** @type {number[][]} */ (uPlot.join(/** @type {any} */ (tables)));
+      // Without kept runs nothing needs aligning: this run's columns and empty kept ones.
+      const joined = slots.some(Boolean)
+        ? /** @type {number[][]} */ (uPlot.join(/** @type {any} */ (tables)))
+        : [...cur, ...keptSeries.map(() => holes(cur[0].length))];
       // The CSV: the x column, then only the series that are drawn (this run, visible kept runs).
       const first = 1 + currentSeries.length;
       data = [joined[0], ...joined.slice(1, first)];

@@ -3,7 +3,7 @@
 // axis zoomed to the data; tick labels that name their numbers; kept runs side by side, in a
 // legend, surviving a reload; PNG and CSV downloads holding the plotted numbers; and the text
 // alternative a screen reader reads.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { steps } from './support/hardening.js';
@@ -33,13 +33,14 @@ async function xTicks(page, id) {
   return ((await byId(page, id).getAttribute('data-x-ticks')) || '').split('|').filter(Boolean);
 }
 
-/** "Train N epochs" at full speed, until it has paused by itself. */
-async function trainEpochs(page, n) {
+/** "Train N epochs" at full speed, until it has paused by itself at step `until`. */
+async function trainEpochs(page, n, until) {
   await byId(page, 'speed').selectOption('full');
   await byId(page, 'train-epochs-n').fill(String(n));
   await byId(page, 'train-epochs').click();
-  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'training');
-  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused', { timeout: 90_000 });
+  // (An epoch at batch 1000 can be over before "training" is seen: wait for the step count.)
+  await waitNum(page, 'step-count', (s) => s === until, { timeout: 120_000, message: `Train ${n} epochs reaches step ${until}` });
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
   await waitNum(page, 'test-accuracy', (a) => a > 0);
 }
 
@@ -62,8 +63,7 @@ async function downloaded(page, id) {
 
 test('the x axis: steps, epochs, examples seen and log scale; epochs follow a batch size changed mid-run; the accuracy zoom', async ({ page }) => {
   await openLab(page);
-  await trainEpochs(page, 1);
-  expect(await num(page, 'step-count')).toBe(600);
+  await trainEpochs(page, 1, 600);
   const chart = 'test-chart';
   await expect(byId(page, chart)).toHaveAttribute('data-x-axis', 'steps');
   expect(await attr(page, chart, 'data-x-max')).toBe(600);
@@ -71,8 +71,7 @@ test('the x axis: steps, epochs, examples seen and log scale; epochs follow a ba
 
   // Batch 1000 from here on: one more epoch is 60 steps, 60 000 examples.
   await byId(page, 'batch-size').fill('1000');
-  await trainEpochs(page, 1);
-  expect(await num(page, 'step-count')).toBe(660);
+  await trainEpochs(page, 1, 660);
   expect(await attr(page, chart, 'data-x-max')).toBe(660);
 
   await byId(page, 'x-axis').selectOption('epochs');
@@ -112,7 +111,8 @@ test('the x axis: steps, epochs, examples seen and log scale; epochs follow a ba
 test('tick labels name their numbers: 1.5M examples seen, 15k steps, never "2e+6"', async ({ page }) => {
   await openLab(page);
   await byId(page, 'batch-size').fill('1000');
-  await trainEpochs(page, 25); // 1 500 steps, 1 500 000 examples
+  test.setTimeout(240_000);
+  await trainEpochs(page, 25, 1500); // 1 500 steps, 1 500 000 examples
   expect(await num(page, 'examples-seen')).toBe(1_500_000);
   await byId(page, 'x-axis').selectOption('examples');
   const ticks = await xTicks(page, 'train-chart');
@@ -126,6 +126,7 @@ test('tick labels name their numbers: 1.5M examples seen, 15k steps, never "2e+6
 });
 
 test('kept runs: Keep, Reset and a data-set switch keep the curves; shown, hidden, deleted; five at most; they survive a reload', async ({ page }) => {
+  test.setTimeout(300_000); // a dozen Resets, two reloads and a data-set switch on a shared 2-core machine
   await openLab(page);
   await expect(byId(page, 'keep-run'), 'a run with no steps cannot be kept').toBeDisabled();
   await expect(byId(page, 'train-chart')).toHaveAttribute('data-runs', '1');
@@ -239,6 +240,7 @@ test('PNG and CSV downloads: a real PNG, and the plotted numbers with their unit
     expect(png.name).toMatch(/\.png$/);
     expect(png.bytes.length).toBeGreaterThan(2000);
     expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    await writeFile(join(SHOTS, `download-${id}.png`), png.bytes); // for people to look at
   }
 
   // A lecture chart has them too (§1, drawn when it comes near).

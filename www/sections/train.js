@@ -10,6 +10,7 @@ import { runLabel } from '../runs.js';
 import { deleteRun, keepFinishedRun, showRun } from '../runs-session.js';
 import { PACES } from '../session-state.js';
 import { el, setValue } from '../dom.js';
+import { handOff } from '../focus.js';
 import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
 import { renderTex, tex } from '../math.js';
 
@@ -245,7 +246,7 @@ export function mount(root, session) {
     axes.xMode = /** @type {import('../chart-axes.js').XMode} */ (xAxis.value);
     axes.xLog = xLog.checked;
     axes.accZoom = accZoom.checked;
-    renderTrain();
+    renderCharts();
     renderTest();
   };
   for (const input of [xAxis, xLog, accZoom]) input.addEventListener('change', onAxes);
@@ -357,6 +358,9 @@ export function mount(root, session) {
     };
   }
 
+  /** What the test chart last drew (renderTest skips the redraw when the evaluations are the same). */
+  let testKey = '';
+
   function renderCharts() {
     const view = chartView();
     charts.train?.update(view);
@@ -416,6 +420,10 @@ export function mount(root, session) {
     setValue(speedReadout, paceText(s.pace, s.hyper ? s.hyper.batch_size : 0, s.trainSize), s.pace === null ? 'full' : s.pace);
     buttons.reset.disabled = !loaded || Boolean(s.errors.seed);
     buttons.exportWeights.disabled = !loaded;
+    handOff(buttons.play, buttons.pause);
+    handOff(buttons.trainEpochs, buttons.pause);
+    handOff(buttons.pause, buttons.play, buttons.step);
+    handOff(buttons.step);
     importInput.disabled = !loaded;
     importLabel.classList.toggle('disabled', !loaded);
     select.disabled = s.busy;
@@ -505,7 +513,13 @@ export function mount(root, session) {
     setValue(stats.testAcc.sub, at);
     stats.testLoss.node.classList.toggle('stale', Boolean(stale));
     stats.testAcc.node.classList.toggle('stale', Boolean(stale));
-    charts.test?.update(chartView());
+    // Redrawn when the evaluations change (not on every step: renderTest follows the progress too).
+    const n = s.test.x.length;
+    const key = `${s.generation}:${n}:${s.test.x[n - 1]}:${s.test.loss[n - 1]}`;
+    if (charts.test && key !== testKey) {
+      testKey = key;
+      charts.test.update(chartView());
+    }
     setValue(
       testCaption,
       `Cross-entropy (without α‖W‖²) and accuracy on all ${s.testSize ? formatInt(s.testSize) : '10,000'} test images: at Reset, at multiples of 100 steps while playing (at most about three times a second, at least every 3 s), and after stepping or pausing. Kept runs: faded, loss dashed.${axes.accZoom ? ' Accuracy zoomed to the data: earlier, lower points run off the bottom.' : ''}`,
