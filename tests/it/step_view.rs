@@ -4,6 +4,8 @@
 //! those of the `Trainer::step` that follows, bit for bit.
 
 use crate::common;
+use ndarray::Array2;
+use softmax_lab::model::softmax::Gradient;
 use softmax_lab::step_view::{step_view, step_view_rows};
 use softmax_lab::train::{Hyperparameters, Trainer};
 
@@ -134,6 +136,14 @@ fn a_large_batch_keeps_its_first_rows_and_the_gradient_of_all() {
             assert!((f64::from(v.grad_w[j * 10 + k]) - g).abs() < 1e-5, "∇W[{j},{k}]");
         }
     }
+    // The chunked gradient is the reference ndarray gradient of the whole batch at once.
+    let x = Array2::from_shape_vec((1_300, 784), full.x.clone()).unwrap();
+    let mut probs = Array2::<f32>::zeros((1_300, 10));
+    let mut reference = Gradient::zeros(784, 10);
+    let ref_loss = t.model().loss_and_grad(x.view(), &full.labels, 0.001, &mut probs, &mut reference);
+    assert!(max_diff(&v.grad_w, reference.w.as_slice().unwrap()) < 1e-6, "∇W against loss_and_grad");
+    assert!(max_diff(&v.grad_b, &reference.b.to_vec()) < 1e-7, "∇b against loss_and_grad");
+    assert!((ref_loss - v.loss).abs() < 1e-5, "the reference loss {ref_loss} and the real step's {}", v.loss);
     let w_ref: Vec<f32> = v.w_before.iter().zip(&v.grad_w).map(|(w, g)| w - 0.1 * g).collect();
     assert!(max_diff(&w_ref, &v.w_after) < 1e-6, "W − ε∇W against the real step");
     let loss = t.step().unwrap();
