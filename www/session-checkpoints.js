@@ -4,7 +4,9 @@
 // a crash. No DOM besides the page-hide events that trigger a save.
 
 import { restoreRuns } from './runs-session.js';
-import { CURRENT, SessionStore } from './store.js';
+import { DATASET_NAMES } from './constants.js';
+import { SessionStore, sessionKey } from './store.js';
+import { Tabs } from './session-tabs.js';
 
 /** While the model changes, a checkpoint is saved at least this often… */
 export const CHECKPOINT_EVERY_MS = 5000;
@@ -46,7 +48,24 @@ export function upgradeRecord(r) {
  * @property {import('./runs.js').KeptRun[]} [runs] the kept runs (runs.js; checked on read by readRuns)
  * @property {string} [runId] the current run's id
  * @property {import('./protocol.js').Hyper|null} [runStart] the settings the current run started with
+ * @property {string} [id] the session's id (session-tabs.js; set when read, not stored)
  */
+
+/** @param {any} r */
+const usable = (r) => !!r && typeof r.weights === 'string' && typeof r.dataset === 'string';
+
+/**
+ * Open a saved session in this tab: its settings, data set and model.
+ * @param {import('./session.js').Session} session
+ * @param {SavedSession} record
+ */
+export async function openSaved(session, record) {
+  const s = session.state;
+  s.hyper = { ...record.hyper };
+  s.input = { ...s.hyper };
+  session.emit('hyper', { fill: true });
+  await session.loadDataset(record.dataset, { restore: record });
+}
 
 /** Checkpoints of one session: taking them, saving them, resuming them. */
 export class Checkpoints {
@@ -54,6 +73,8 @@ export class Checkpoints {
   constructor(session) {
     this.session = session;
     this.store = new SessionStore();
+    /** This tab's session id and the other tabs' (session-tabs.js). */
+    this.tabs = new Tabs(this.store);
     /** @type {SavedSession|null} The last checkpoint taken (also in IndexedDB): what a crash or a reload comes back to. */
     this.last = null;
     /** Whether the model changed since the last checkpoint. */
@@ -81,18 +102,59 @@ export class Checkpoints {
   }
 
   /**
-   * The saved session, or null (none, unreadable, or from another version).
+   * The saved session this tab opens with, or null: after a reload, this tab's own; in a new tab,
+   * the most recent one that no other tab has open. The other saved sessions are offered in a
+   * notice; none is ever overwritten by this tab, which saves under its own id.
    * @returns {Promise<SavedSession|null>}
    */
   async read() {
+    const session = this.session;
     try {
-      const r = upgradeRecord(await this.store.get(CURRENT));
-      const ok = r && typeof r.weights === 'string' && typeof r.dataset === 'string';
-      return ok ? r : null;
+      await this.tabs.claim();
+      const all = (await this.tabs.saved()).map(({ id, record }) => ({ id, record: upgradeRecord(record) })).filter((s) => usable(s.record));
+      const open = await this.tabs.openElsewhere();
+      await this.tabs.prune(all, open).catch(() => {});
+      const own = all.find((s) => s.id === this.tabs.id);
+      const closed = all.filter((s) => s.id !== this.tabs.id && !open.has(s.id));
+      // A reload comes back to this tab's own session (or to a fresh model if it had saved none).
+      const pick = this.tabs.reloaded ? own || null : closed[0] || null;
+      const others = all.filter((s) => s !== pick && s.id !== this.tabs.id);
+      if (others.length) this.offerOthers(others, open);
+      return pick ? { ...pick.record, id: pick.id } : null;
     } catch (e) {
-      this.session.notify('storage', 'warn', `Sessions cannot be saved in this browser (${e.message}): reloading the page starts over.`);
+      session.notify('storage', 'warn', `Sessions cannot be saved in this browser (${e.message}): reloading the page starts over.`);
       return null;
     }
+  }
+
+  /**
+   * A notice listing the other saved sessions (up to three), each with a button that opens it
+   * in this tab — this tab's own work is saved first and stays under its own id.
+   * @param {{id: string, record: SavedSession}[]} others newest first
+   * @param {Set<string>} open ids open in other tabs
+   */
+  offerOthers(others, open) {
+    const session = this.session;
+    const describe = (r) => `${DATASET_NAMES[r.dataset] || r.dataset} · step ${r.step.toLocaleString('en-US')} · ${new Date(r.savedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+    const shown = others.slice(0, 3);
+    const openCount = others.filter((o) => open.has(o.id)).length;
+    const text = `Other sessions are saved in this browser${openCount ? ` (${openCount} open in another tab, where they go on)` : ''}; each tab keeps its own. Open one here:`;
+    session.notify(
+      'sessions',
+      'info',
+      text,
+      shown.map((o, i) => ({
+        label: `${describe(o.record)}${open.has(o.id) ? ' (a copy: it is open in another tab)' : ''}`,
+        testid: `open-session-${i}`,
+        run: async () => {
+          session.dismiss('sessions');
+          session.dismiss('resume');
+          await this.save();
+          const latest = upgradeRecord(await this.store.get(sessionKey(o.id)).catch(() => null));
+          await openSaved(session, { ...(usable(latest) ? latest : o.record), id: o.id });
+        },
+      })),
+    );
   }
 
   /**
@@ -115,7 +177,7 @@ export class Checkpoints {
         if (c.generation !== s.generation) return;
         const record = this.snapshot(c);
         this.last = record;
-        await this.store.put(CURRENT, record);
+        await this.store.put(this.tabs.key, record);
         s.saved = { step: record.step, savedAt: record.savedAt };
       } catch (e) {
         if (!e.crashed) s.saved = { error: e.message || String(e) };
@@ -166,6 +228,9 @@ export class Checkpoints {
   async resume(record, why = 'resume') {
     const session = this.session;
     const s = session.state;
+    // The session becomes this tab's, unless another tab has it open (then this tab goes on
+    // with a copy under its own id: two tabs never write one record).
+    if (record.id && why === 'resume') await this.tabs.adopt(record.id);
     // The kept runs come back even if the model cannot (they are curves, not weights).
     restoreRuns(session, { runs: record.runs });
     try {

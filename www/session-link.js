@@ -5,7 +5,7 @@
 
 import { DATASET_NAMES } from './constants.js';
 import { LINK_NAMES, parseLink } from './share.js';
-import { BEFORE_LINK } from './store.js';
+import { openSaved } from './session-checkpoints.js';
 
 /**
  * What the page opens with: the run a shared link names (the saved session is kept aside),
@@ -75,12 +75,12 @@ export async function applyLink(session, link) {
 }
 
 /**
- * A shared link replaces the saved session: keep that one aside and offer it back.
+ * A shared link starts a fresh run in this tab: the saved session stays as it was (this tab saves
+ * under an id of its own) and is offered back.
  * @param {import('./session.js').Session} session
  * @param {import('./session-checkpoints.js').SavedSession} saved
  */
 export function offerSavedBeforeLink(session, saved) {
-  session.checkpoints.store.put(BEFORE_LINK, saved).catch(() => {});
   session.notify('before-link', 'info', `Your saved session (${DATASET_NAMES[saved.dataset] || saved.dataset}, step ${saved.step.toLocaleString('en-US')}) was kept aside for this link.`, [
     {
       label: 'Go back to it',
@@ -88,11 +88,7 @@ export function offerSavedBeforeLink(session, saved) {
       run: async () => {
         session.dismiss('before-link');
         session.dismiss('link');
-        const s = session.state;
-        s.hyper = { ...saved.hyper };
-        s.input = { ...s.hyper };
-        session.emit('hyper', { fill: true });
-        await session.loadDataset(saved.dataset, { restore: saved });
+        await openSaved(session, saved);
       },
     },
   ]);

@@ -1,5 +1,5 @@
 // @ts-check
-// The saved session in this browser's IndexedDB: one record per key, written whole. No DOM,
+// The saved sessions in this browser's IndexedDB: one record per key, written whole. No DOM,
 // no worker: the session decides what a record holds (see Session.snapshot) and when to save.
 // Every failure (private mode, storage disabled or full) is reported to the caller, never thrown
 // past it: the lab works without saving.
@@ -8,10 +8,11 @@
 export const DB_NAME = 'softmax-lab';
 export const DB_VERSION = 1;
 export const STORE = 'sessions';
-/** The session the page resumes on reload. */
-export const CURRENT = 'current';
-/** The session that was saved before a shared link started a fresh run (offered back). */
-export const BEFORE_LINK = 'before-link';
+/** Each tab's session is saved under `session:<id>` (session-tabs.js). */
+export const SESSION_PREFIX = 'session:';
+
+/** @param {string} id a tab's session id */
+export const sessionKey = (id) => `${SESSION_PREFIX}${id}`;
 
 /** A small promise wrapper around one IndexedDB database. */
 export class SessionStore {
@@ -81,6 +82,29 @@ export class SessionStore {
    */
   put(key, value) {
     return this.run('readwrite', (s) => s.put(value, key));
+  }
+
+  /**
+   * Every [key, record] pair.
+   * @returns {Promise<[string, any][]>}
+   */
+  async entries() {
+    const db = await this.open();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readonly');
+      /** @type {[string, any][]} */
+      const out = [];
+      const req = tx.objectStore(STORE).openCursor();
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor) return;
+        out.push([String(cursor.key), cursor.value]);
+        cursor.continue();
+      };
+      tx.oncomplete = () => resolve(out);
+      tx.onabort = () => reject(tx.error || new Error('the IndexedDB transaction was aborted'));
+      tx.onerror = () => reject(tx.error || new Error('IndexedDB failed'));
+    });
   }
 
   /** @param {string} key */
