@@ -5,7 +5,7 @@
 // scripts/precache.mjs: {version, files: [{path, sha256}]}, every file the page needs, relative to
 // the scope. This file alone is only the template.
 //
-// - Install: every file is fetched past the HTTP cache and checked against its SHA-256 before it
+// - Install: every file is fetched (revalidated against the HTTP cache) and checked against its SHA-256 before it
 //   goes into the cache of this version; one mismatch (the site changed while it was being copied)
 //   or a cache that cannot be written (private mode, full quota) fails the install, so a version is
 //   either whole or absent: new JS never runs with an old wasm. The page is told why and goes on
@@ -44,7 +44,9 @@ async function precache() {
   async function worker() {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const url = new URL(f.path, scope).href;
-      const response = await fetch(url, { cache: 'reload', credentials: 'same-origin' });
+      // Revalidated, not downloaded again: most files are in the HTTP cache from the visit that
+      // installs this, and the hash check below is what guarantees one whole version.
+      const response = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
       if (!response.ok) throw new Error(`${f.path}: HTTP ${response.status}`);
       const bytes = await response.clone().arrayBuffer();
       if ((await sha256(bytes)) !== f.sha256) throw new Error(`${f.path} changed while the offline copy was being made`);

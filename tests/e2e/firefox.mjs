@@ -5,9 +5,9 @@
 // uncaught exception or CSP violation in the page. It prints the examples/s Firefox trained at.
 // Usage: node tests/e2e/firefox.mjs [--port N] [--screenshot FILE]
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { REPO } from './support/mnist.js';
 import { ONE } from './support/strokes.js';
@@ -118,6 +118,7 @@ async function main() {
     const sum = probs.reduce((a, b) => a + b, 0);
     if (Math.abs(sum - 1) > 1e-3) throw new Error(`the probabilities sum to ${sum}`);
     log(`drew a "1": predicted 1 with p = ${probs[1].toFixed(3)}`);
+    mkdirSync(dirname(SHOT), { recursive: true });
     await page.screenshot({ path: SHOT });
 
     // Export, train on, import the export: the model comes back to the exported step.
@@ -139,6 +140,7 @@ async function main() {
 
     problems.push(...(await page.evaluate(() => window.__csp)).map((v) => `CSP violation: ${v}`));
     if (problems.length) throw new Error(`the page reported problems:\n  ${problems.join('\n  ')}`);
+    mkdirSync(join(REPO, 'test-results'), { recursive: true });
     writeFileSync(join(REPO, 'test-results', 'firefox.json'), JSON.stringify({ version, examplesPerSec: rate, accuracy, step }, null, 2));
     console.log('    passed: no console errors, uncaught exceptions or CSP violations');
   } finally {
