@@ -30,7 +30,20 @@ note "www/pkg/softmax_lab_bg.wasm: $size bytes ($gz gzipped, $(stat -c %s "$out/
 say "Vendoring front-end libraries into www/vendor"
 v=www/vendor
 mkdir -p "$v/uplot" "$v/katex"
-cp -u node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css "$v/uplot/"
-cp -u node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.css "$v/katex/"
+# The ES-module builds, minified with esbuild (neither package ships a minified ES module).
+minify() { # <source> <target>
+  if [ ! -f "$2" ] || [ "$1" -nt "$2" ]; then
+    node_modules/.bin/esbuild "$1" --minify --format=esm --legal-comments=eof --log-level=warning --outfile="$2" \
+      || die "esbuild could not minify $1"
+  fi
+}
+minify node_modules/uplot/dist/uPlot.esm.js "$v/uplot/uPlot.esm.min.js"
+minify node_modules/katex/dist/katex.mjs "$v/katex/katex.min.mjs"
+rm -f "$v/uplot/uPlot.esm.js" "$v/katex/katex.mjs" # the unminified copies of earlier builds
+cp -u node_modules/uplot/dist/uPlot.min.css "$v/uplot/"
+cp -u node_modules/katex/dist/katex.min.css "$v/katex/"
+node scripts/compress.mjs "$v/uplot/uPlot.esm.min.js" "$v/uplot/uPlot.min.css" "$v/katex/katex.min.mjs" "$v/katex/katex.min.css" >/dev/null \
+  || die "could not write the precompressed copies of the vendored libraries"
 mkdir -p "$v/katex/fonts" && cp -u node_modules/katex/dist/fonts/*.woff2 "$v/katex/fonts/"
+note "uPlot.esm.min.js $(stat -c %s "$v/uplot/uPlot.esm.min.js") bytes, katex.min.mjs $(stat -c %s "$v/katex/katex.min.mjs") bytes (esbuild $(node_modules/.bin/esbuild --version))"
 note "uPlot $(node -p 'require("./node_modules/uplot/package.json").version'), KaTeX $(node -p 'require("./node_modules/katex/package.json").version')"

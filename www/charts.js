@@ -4,7 +4,7 @@
 // to their container, are fed whole (bounded) arrays at most once per frame, and each has PNG
 // and CSV downloads and a text alternative (chart-export.js). Tick labels: chart-axes.js.
 
-import vendoredUPlot from './vendor/uplot/uPlot.esm.js';
+import vendoredUPlot from './vendor/uplot/uPlot.esm.min.js';
 import { accuracyRange, exponentForm, firstPositive, legendNumber, lossRange, tickLabels, toX, xLabel } from './chart-axes.js';
 import { columnName } from './chart-csv.js';
 import { chartTools, figureTitle, summary } from './chart-export.js';

@@ -7,7 +7,7 @@
 import { el } from './dom.js';
 
 /** Where the vendored KaTeX module lives (relative to this file). */
-const KATEX_URL = new URL('./vendor/katex/katex.mjs', import.meta.url).href;
+const KATEX_URL = new URL('./vendor/katex/katex.min.mjs', import.meta.url).href;
 /** Typesetting work per task before yielding to the browser. */
 const BUDGET_MS = 8;
 
