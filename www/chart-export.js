@@ -43,6 +43,26 @@ export function download(blob, filename) {
 const FONT_STACK = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 /**
+ * `text` in lines no wider than `room` (broken at spaces; a single longer word stays whole).
+ * @param {CanvasRenderingContext2D} ctx with the font set
+ * @param {string} text
+ * @param {number} room
+ */
+function wrap(ctx, text, room) {
+  const lines = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const next = current ? `${current} ${word}` : word;
+    if (current && ctx.measureText(next).width > room) {
+      lines.push(current);
+      current = word;
+    } else current = next;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/**
  * The chart as a picture: title, the canvas (plot and axes), then the legend and notes, on white.
  * @param {ExportSource} src
  * @returns {Promise<Blob>}
@@ -57,26 +77,32 @@ export function composePng(src) {
   const scratch = document.createElement('canvas').getContext('2d');
   const legend = src.legend();
   const notes = src.notes ? src.notes() : [];
-  // Lay the legend out in rows that fit the width.
+  // Lay the legend out in rows that fit the width; a text too long for one row wraps at spaces.
   scratch.font = `${px(12)}px ${FONT_STACK}`;
   const swatch = px(22);
   const gap = px(14);
-  /** @type {{item: LegendItem, x: number, row: number}[]} */
+  const room = width - 2 * pad - swatch - px(6);
+  /** @type {{item: LegendItem, lines: string[], x: number, line: number}[]} */
   const placed = [];
   let x = pad;
-  let row = 0;
+  let lineAt = 0;
+  let rowLines = 1;
   for (const item of legend) {
-    const w = swatch + px(6) + scratch.measureText(item.text).width;
-    if (x > pad && x + w > width - pad) {
-      row++;
+    const lines = wrap(scratch, item.text, room);
+    const w = swatch + px(6) + Math.max(...lines.map((l) => scratch.measureText(l).width));
+    if (x > pad && (x + w > width - pad || lines.length > 1)) {
+      lineAt += rowLines;
+      rowLines = 1;
       x = pad;
     }
-    placed.push({ item, x, row });
+    placed.push({ item, lines, x, line: lineAt });
+    rowLines = Math.max(rowLines, lines.length);
     x += w + gap;
+    if (lines.length > 1) x = width; // a wrapped entry has its row to itself
   }
   const line = px(18);
   const titleH = px(26);
-  const legendH = legend.length ? (row + 1) * line + px(6) : 0;
+  const legendH = legend.length ? (lineAt + rowLines) * line + px(6) : 0;
   const height = pad + titleH + plot.height + px(8) + legendH + notes.length * px(16) + pad;
   const canvas = document.createElement('canvas');
   canvas.width = width;
@@ -93,8 +119,8 @@ export function composePng(src) {
   const legendTop = top + plot.height + px(8);
   ctx.font = `${px(12)}px ${FONT_STACK}`;
   ctx.textBaseline = 'middle';
-  for (const { item, x: lx, row: r } of placed) {
-    const y = legendTop + r * line + line / 2;
+  for (const { item, lines, x: lx, line: at } of placed) {
+    const y = legendTop + at * line + line / 2;
     ctx.strokeStyle = item.color;
     ctx.lineWidth = px(item.width || 2.5);
     ctx.setLineDash((item.dash || []).map(px));
@@ -104,7 +130,7 @@ export function composePng(src) {
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = '#0f172a';
-    ctx.fillText(item.text, lx + swatch + px(6), y);
+    lines.forEach((l, i) => ctx.fillText(l, lx + swatch + px(6), y + i * line));
   }
   ctx.fillStyle = '#475569';
   ctx.font = `${px(11)}px ${FONT_STACK}`;
