@@ -9,6 +9,8 @@ import { mountStatus } from './status.js';
 import { mountNotices } from './notices.js';
 import { startOffline } from './offline.js';
 import { el } from './dom.js';
+import { createPresenter } from './present.js';
+import { mountKeys, sectionInView } from './keys.js';
 import * as sigmoid from './sections/sigmoid.js';
 import * as logistic from './sections/logistic.js';
 import * as attenuation from './sections/attenuation.js';
@@ -41,6 +43,12 @@ for (const section of SECTIONS) {
 }
 // Sections exist now: honour an anchor in the URL that pointed at one of them.
 if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+// Presenter mode (?present) and the keyboard shortcuts.
+const presenter = createPresenter(SECTIONS.map((s) => ({ id: s.ID, title: s.TITLE })), { onShortcuts: () => keys.showShortcuts() });
+const keys = mountKeys({ presenter });
+document.querySelector('[data-testid="present"]')?.addEventListener('click', () => presenter.enter(sectionInView(null)?.id));
+document.querySelector('[data-testid="shortcuts-open"]')?.addEventListener('click', () => keys.showShortcuts());
+presenter.fromUrl();
 
 session.start();
 // The offline copy last: registering the service worker must not delay the first section or the data.

@@ -5,6 +5,7 @@
 // at a time (oneAtATime), section bodies built in tasks of their own (deferBuild, lessonSection).
 
 import { el, setValue } from './dom.js';
+import { handOff } from './focus.js';
 import { errorText, formatDuration, formatInt } from './format.js';
 import { CHUNK_MS } from './lesson-client.js';
 import { PACES } from './session-state.js';
@@ -237,6 +238,9 @@ export class Runner {
     b.play.disabled = !ready || Boolean(this.driver.busy) || !left;
     b.pause.disabled = !this.driver.playing;
     b.reset.disabled = !ready;
+    handOff(b.play, b.pause);
+    handOff(b.pause, b.play, b.reset); // the run ended: Play, or Reset once it has finished
+    handOff(b.step);
     if (!ready) this.o.status.set('idle', 'Waiting for the data set to load…');
     else if (this.driver.playing) this.o.status.set('running', 'Running in the background worker…');
     this.renderSpeed();

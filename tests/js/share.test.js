@@ -80,3 +80,8 @@ test('several problems are all reported, in order', () => {
   assert.match(r.problems[2], /“lr” appears more than once/);
   assert.match(r.problems[3], /“foo”/);
 });
+
+test('presenter mode’s parameters are not the run link’s (present.js)', () => {
+  assert.deepEqual(parseLink('?present&step=2'), { present: false, values: {}, problems: [] });
+  assert.deepEqual(parseLink('?present&lr=0.5').values, { learning_rate: 0.5 });
+});

@@ -1,0 +1,192 @@
+// Presenter mode (www/present.js): one section at a time, sized for a projector, walked with the
+// keys a clicker sends, its position in the address. Screenshots for people to look at:
+// tests/e2e/screenshots/present-*.png (presenter mode at 1920 × 1080, 1280 × 720 and 1024 × 768;
+// the normal page at 1920 × 1080).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, byId, num, waitNum } from './support/lab.js';
+import { REPO } from './support/mnist.js';
+
+const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+/** The sections in lecture order (www/main.js SECTIONS). */
+const ORDER = ['sigmoid', 'logistic', 'attenuation', 'softmax', 'train', 'step-view', 'draw', 'learned', 'ex-l2', 'ex-positive', 'ex-lr'];
+
+const progress = (page) => byId(page, 'present-progress');
+
+/** Where the presenter is: section, step (1-based) and the number of steps of the section. */
+async function position(page) {
+  return progress(page).evaluate((e) => ({ section: e.dataset.section, step: Number(e.dataset.step), steps: Number(e.dataset.steps) }));
+}
+
+/** Open the page in presenter mode (at `hash`), and wait until the data set and every section body are there. */
+async function openPresenting(page, query = '?present', hash = '') {
+  await page.goto(`/${query}${hash}`);
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(byId(page, 'present-bar')).toBeVisible();
+  // Every section body is built (its step table then has all its blocks).
+  await expect(page.locator('#ex-lr .lesson-controls').first()).toBeAttached();
+}
+
+/** The sections shown: exactly one, with its id. */
+async function shownSections(page) {
+  return page.locator('main > section').evaluateAll((ss) => ss.filter((s) => s.getClientRects().length > 0).map((s) => s.id));
+}
+
+/**
+ * Font sizes of the section shown: the smallest computed size of its body text (paragraphs,
+ * list items, captions, labels, figure names; not formulas), and the chart boxes' tick labels.
+ */
+async function fontSizes(page) {
+  return page.evaluate(() => {
+    const sec = document.querySelector('.present-current');
+    let body = Infinity;
+    let what = '';
+    for (const e of sec.querySelectorAll('p, li, figcaption, label, dt, .lede')) {
+      if (!e.getClientRects().length || e.closest('.katex') || !e.textContent.trim()) continue;
+      const px = parseFloat(getComputedStyle(e).fontSize);
+      if (px < body) [body, what] = [px, `${e.tagName.toLowerCase()}.${e.className}`];
+    }
+    const ticks = [...sec.querySelectorAll('.chart-box')].filter((b) => b.getClientRects().length && b.querySelector('canvas')).map((b) => Number(b.dataset.tickPx));
+    return { body: Math.round(body * 100) / 100, what, ticks };
+  });
+}
+
+for (const [w, h] of [[1920, 1080], [1280, 720], [1024, 768]]) {
+  test(`presenter mode at ${w} × ${h}: one section at a time, type scaled, charts the width`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await openPresenting(page, '?present', '#attenuation');
+    expect(await shownSections(page)).toEqual(['attenuation']);
+    await expect(page.locator('.site-header')).toBeHidden();
+    await expect(page.locator('.site-footer')).toBeHidden();
+    // Step 2 of §3: its settings, Play and the three charts.
+    await page.keyboard.press('ArrowRight');
+    await expect(progress(page)).toHaveAttribute('data-step', '2');
+    await expect(byId(page, 'atten-play')).toBeVisible();
+    await expect(byId(page, 'atten-loss-chart').locator('canvas')).toHaveCount(1);
+    const sizes = await fontSizes(page);
+    const rootPx = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    if (w === 1920) {
+      expect(sizes.body, `smallest body text (${sizes.what})`).toBeGreaterThanOrEqual(24);
+      expect(sizes.ticks.length).toBeGreaterThan(0);
+      for (const t of sizes.ticks) expect(t, 'chart tick labels').toBeGreaterThanOrEqual(16);
+      // The tick font uPlot draws with is the one the box reports.
+      expect(await page.evaluate(() => document.querySelector('.present-current .chart-box canvas') !== null)).toBe(true);
+    } else {
+      expect(sizes.body).toBeGreaterThanOrEqual(16);
+      for (const t of sizes.ticks) expect(t).toBeGreaterThanOrEqual(12);
+    }
+    expect(rootPx).toBeGreaterThanOrEqual(16);
+    // The charts use the width: three in a row fill the screen (wider than the page's 1 240-px column would allow).
+    const chartWidths = await page.locator('.present-current .chart-box:visible canvas').evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().width));
+    const total = chartWidths.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(w * (w >= 1200 ? 0.75 : 0.6));
+    // Nothing runs off the side.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
+    await page.screenshot({ path: join(SHOTS, `present-${w}x${h}.png`) });
+
+    // The section's controls work in the mode: Step, Play, Pause, Reset, the speed.
+    await byId(page, 'atten-speed').selectOption('full');
+    await byId(page, 'atten-step').click();
+    await waitNum(page, 'atten-step-count', (n) => n >= 1);
+    await byId(page, 'atten-play').click();
+    await waitNum(page, 'atten-step-count', (n) => n > 20);
+    await byId(page, 'atten-reset').click();
+    await waitNum(page, 'atten-step-count', (n) => n === 0 || Number.isNaN(n));
+  });
+}
+
+test('→ / PageDown walk every section and its steps in lecture order, ← / PageUp walk back; the tick labels ≥ 16 px', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openPresenting(page);
+  const forward = [];
+  for (let i = 0; i < 60; i++) {
+    const p = await position(page);
+    expect(await shownSections(page)).toEqual([p.section]);
+    forward.push(p);
+    if (p.section === ORDER.at(-1) && p.step === p.steps) break;
+    await page.keyboard.press(i % 2 ? 'PageDown' : 'ArrowRight');
+    await expect.poll(async () => JSON.stringify(await position(page))).not.toBe(JSON.stringify(p));
+  }
+  // Each section once, in order, and each of its steps 1…n in turn.
+  expect([...new Set(forward.map((p) => p.section))]).toEqual(ORDER);
+  for (const id of ORDER) {
+    const steps = forward.filter((p) => p.section === id);
+    expect(steps.map((p) => p.step), id).toEqual(steps.map((_, i) => i + 1));
+    expect(steps.length, id).toBe(steps[0].steps);
+  }
+  // Several sections have more than one step (the claim, the experiment, the verdict).
+  expect(forward.filter((p) => p.section === 'attenuation').length).toBe(3);
+  expect(forward.length).toBeGreaterThan(ORDER.length + 8);
+  // At the end, → stays.
+  await page.keyboard.press('ArrowRight');
+  expect(await position(page)).toEqual(forward.at(-1));
+  // Back, step by step, to the start.
+  const backward = [];
+  for (let i = 0; i < forward.length - 1; i++) {
+    const p = await position(page);
+    await page.keyboard.press(i % 2 ? 'PageUp' : 'ArrowLeft');
+    await expect.poll(async () => JSON.stringify(await position(page))).not.toBe(JSON.stringify(p));
+    backward.push(await position(page));
+  }
+  expect(backward).toEqual(forward.slice(0, -1).reverse());
+  // Every chart drawn in presenter mode at 1920 × 1080 labels its ticks at ≥ 16 px.
+  const ticks = await page.locator('.chart-box[data-tick-px]').evaluateAll((bs) => bs.filter((b) => b.querySelector('canvas')).map((b) => Number(b.dataset.tickPx)));
+  expect(ticks.length).toBeGreaterThan(5);
+  for (const t of ticks) expect(t).toBeGreaterThanOrEqual(16);
+});
+
+test('?present#attenuation opens there, the position is in the address and survives a reload; Esc leaves', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openPresenting(page, '?present', '#attenuation');
+  expect(await position(page)).toEqual({ section: 'attenuation', step: 1, steps: 3 });
+  await expect(progress(page)).toHaveText(/^3 \/ 11/);
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/\?present&step=2#attenuation$/);
+  await page.reload();
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(progress(page)).toHaveAttribute('data-step', '2');
+  expect(await position(page)).toEqual({ section: 'attenuation', step: 2, steps: 3 });
+  expect(await shownSections(page)).toEqual(['attenuation']);
+  // The link of a presenter position is not a run link: no notice about unknown parameters.
+  await expect(byId(page, 'notice-link')).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page).toHaveURL(/\?present#softmax$/);
+  await page.keyboard.press('Escape');
+  await expect(byId(page, 'present-bar')).toBeHidden();
+  await expect(page).toHaveURL(/\/#softmax$/);
+  expect(await shownSections(page)).toEqual(ORDER);
+  await expect(page.locator('.site-header')).toBeVisible();
+  // Back on the page at the section that was shown, focus on the Present button.
+  await expect(page.locator('#softmax')).toBeInViewport();
+  await expect(byId(page, 'present')).toBeFocused();
+  await page.screenshot({ path: join(SHOTS, 'present-normal-1920x1080.png') });
+  // The header's Present button opens the mode at the section in view (Enter: a click would make
+  // Playwright scroll the sticky header's button "into view" first, moving the page).
+  await page.keyboard.press('Enter');
+  expect((await position(page)).section).toBe('softmax');
+  await byId(page, 'present-exit').click();
+  await expect(byId(page, 'present-bar')).toBeHidden();
+});
+
+test('the Train section in presenter mode: its steps, Play and Pause, the charts side by side', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openPresenting(page, '?present&step=2', '#train');
+  expect(await position(page)).toEqual({ section: 'train', step: 2, steps: 3 });
+  await expect(byId(page, 'train-chart')).toBeVisible();
+  await expect(byId(page, 'lr')).toBeHidden();
+  const [a, b] = await Promise.all(['train-chart', 'test-chart'].map((id) => byId(page, id).boundingBox()));
+  expect(Math.abs(a.y - b.y)).toBeLessThan(4);
+  expect(a.width).toBeGreaterThan(700);
+  await byId(page, 'speed').selectOption('full');
+  await byId(page, 'play').click();
+  await waitNum(page, 'step-count', (n) => n > 50);
+  await byId(page, 'pause').click();
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused');
+  await page.screenshot({ path: join(SHOTS, 'present-train-1920x1080.png') });
+  await page.keyboard.press('ArrowRight');
+  await expect(byId(page, 'lr')).toBeVisible();
+  expect(await num(page, 'step-count')).toBeGreaterThan(50);
+});
