@@ -3,7 +3,7 @@
 // step it is of, applying it (one real Step: the step count, the minibatch loss and the weights
 // after are the view's), stale views, walking the stages, large batches, Fashion-MNIST's names,
 // and the layout at 1280 × 800 and 390 × 844 (screenshots in tests/e2e/screenshots/).
-import { steps } from './support/hardening.js';
+import { exportWeights, importFile, steps } from './support/hardening.js';
 import { byId, expect, num, openLab, test } from './support/lab.js';
 
 const SHOTS = 'tests/e2e/screenshots';
@@ -180,6 +180,20 @@ test('stages walk in order; a view goes stale when the model moves or the settin
   await expect(byId(page, 'step-view')).toHaveAttribute('data-state', 'stale');
   await byId(page, 'step-view-refresh').click();
   expect(await currentView(page)).toBe(1);
+});
+
+test('importing weights makes the view stale; the next view is of the imported run', async ({ page }) => {
+  await openLab(page);
+  await steps(page, 2);
+  const file = await exportWeights(page);
+  await steps(page, 3);
+  expect(await takeNext(page)).toBe(6);
+  await importFile(page, { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+  await expect(byId(page, 'step-count')).toHaveAttribute('data-value', '2');
+  await expect(byId(page, 'step-view')).toHaveAttribute('data-state', 'stale');
+  await expect(byId(page, 'step-view-apply')).toBeDisabled();
+  await byId(page, 'step-view-refresh').click();
+  expect(await currentView(page)).toBe(3);
 });
 
 test('Fashion-MNIST: a new data set makes the view stale; the next one names its classes', async ({ page }) => {
