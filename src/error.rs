@@ -57,8 +57,14 @@ pub enum LabError {
     #[error("{what}: expected {expected} values, got {actual}")]
     ShapeMismatch { what: String, expected: usize, actual: usize },
 
-    /// Training produced a non-finite loss or weights; the update was not applied.
-    #[error("training diverged at step {step}: the loss became {loss} (try a smaller learning rate, then Reset)")]
+    /// Training produced a non-finite loss or weights; the update was not applied. `step` is
+    /// the step that diverged; the message writes it, and the step the model stays at (the
+    /// page's step count), with thousands separators as the page does ("1,815,201").
+    #[error(
+        "training diverged at step {}: the loss became {loss}; that update was not applied, the model stays at step {} (try a smaller learning rate, then Reset)",
+        thousands(*.step),
+        thousands(.step.saturating_sub(1))
+    )]
     Diverged { step: u64, loss: f64 },
 
     /// The drawing pad or the image has no ink.
@@ -132,3 +138,16 @@ impl LabError {
 
 /// Result type of the core.
 pub type Result<T> = std::result::Result<T, LabError>;
+
+/// A whole number with thousands separators, as the page writes counts ("1,815,200").
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -246,3 +246,26 @@ fn mse_and_log_loss_runs_start_together_and_log_loss_ends_ahead() {
     assert!(mean_log > mean_mse, "{mean_log} vs {mean_mse}");
     assert!(e_log.accuracy >= e_mse.accuracy, "{e_log:?} vs {e_mse:?}");
 }
+
+/// A divergence (of the main model or of a lesson's models, one `LabError::Diverged`) names the
+/// step that diverged and the step the model stays at, written as the page writes its step
+/// count: "1,815,201" and "1,815,200", never "1815201" beside the page's "1,815,200".
+#[test]
+fn the_divergence_message_writes_steps_as_the_page_does() {
+    let e = LabError::Diverged { step: 1_815_201, loss: f64::INFINITY };
+    let text = e.to_string();
+    assert!(text.starts_with("training diverged at step 1,815,201: the loss became inf;"), "{text}");
+    assert!(text.contains("the model stays at step 1,815,200 "), "{text}");
+    assert!(!text.contains("1815201") && !text.contains("1815200"), "{text}");
+    assert!(LabError::Diverged { step: 3, loss: f64::NAN }.to_string().contains("at step 3: the loss became NaN"));
+    for (n, s) in [
+        (0, "0"),
+        (999, "999"),
+        (1000, "1,000"),
+        (60_000, "60,000"),
+        (1_815_200, "1,815,200"),
+        (u64::MAX, "18,446,744,073,709,551,615"),
+    ] {
+        assert_eq!(softmax_lab::error::thousands(n), s);
+    }
+}

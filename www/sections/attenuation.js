@@ -67,7 +67,7 @@ function build(root, session) {
   };
   const verdict = el('p', { class: 'lesson-verdict', testid: 'atten-verdict', data: { value: '' } });
   const cards = {
-    loss: chartCard('atten-loss-chart', 'Minibatch loss (log scale)', 'Each model’s own loss on the same minibatch, before its update.', 'Press ▶ Play.'),
+    loss: chartCard('atten-loss-chart', 'Minibatch loss (log scale)', 'Each model’s own loss on the same minibatch, before its update: MSE ½(ŷ − y)², log-loss in nats.', 'Press ▶ Play.'),
     grad: chartCard('atten-grad-chart', 'Gradient norm ‖∇f‖ (log scale)', 'Norm of the gradient with respect to (w, b) on that minibatch.', 'Press ▶ Play.'),
     acc: chartCard('atten-acc-chart', 'Held-out accuracy', `On the test images of the two digits, every ${EVAL_EVERY} steps (ŷ ≥ ½ ⇒ digit a).`, 'Press ▶ Play.'),
   };
@@ -177,7 +177,7 @@ function build(root, session) {
       { label: `MSE ${what}`, stroke: PALETTE.mse, width: 2 },
       { label: `log-loss ${what}`, stroke: PALETTE.log, width: 2 },
     ];
-    charts.loss = createLineChart(cards.loss.box, { x: { label: 'step' }, y: [{ label: 'loss (log scale; log-loss in nats)', log: true }], series: series('loss') });
+    charts.loss = createLineChart(cards.loss.box, { x: { label: 'step' }, y: [{ label: 'MSE, log-loss (nats)', log: true }], series: series('loss') });
     charts.grad = createLineChart(cards.grad.box, { x: { label: 'step' }, y: [{ label: '‖∇f‖ (log scale)', log: true }], series: series('‖∇‖') });
     charts.acc = createLineChart(cards.acc.box, {
       x: { label: 'step' },

@@ -2,7 +2,7 @@
 // Section "Draw": a drawing pad and image input, the 28×28 image the model sees, and the
 // model's class probabilities, updated live while drawing and while training.
 
-import { SIDE } from '../constants.js';
+import { DATASET_NAMES, SIDE } from '../constants.js';
 import { el, setValue } from '../dom.js';
 import { NONE } from '../format.js';
 import { drawGray } from '../images.js';
@@ -37,6 +37,8 @@ export function mount(root, session) {
   const view = { dirty: false, inFlight: false, pixels: null, lastRepredict: 0, repredicting: false, repredictTimer: 0, stale: false, imageRequest: 0, drawNote: false };
 
   const canvas = el('canvas', { testid: 'draw-canvas', class: 'pad', width: PAD_SIZE, height: PAD_SIZE, 'aria-label': 'Drawing pad: draw a digit with the mouse, a pen or a finger', role: 'img' });
+  const heading = el('h2', { testid: 'draw-heading' }, 'Draw a digit');
+  const lede = el('p', { class: 'lede' });
   const brush = el('input', { id: 'brush', type: 'range', min: '6', max: '40', step: '1', value: String(DEFAULT_BRUSH) });
   const brushValue = el('output', { for: 'brush', class: 'brush-value' }, `${DEFAULT_BRUSH} px`);
   const clear = el('button', { type: 'button', testid: 'clear', class: 'btn' }, 'Clear');
@@ -76,12 +78,8 @@ export function mount(root, session) {
     el(
       'header',
       { class: 'section-head' },
-      el('h2', {}, 'Draw a digit'),
-      el(
-        'p',
-        { class: 'lede' },
-        'White ink on black, like MNIST. The pad is cropped, scaled to fit 20 × 20 and centred by its centre of mass in 28 × 28 — the way MNIST was made — then classified by the model as it is right now, even while it trains.',
-      ),
+      heading,
+      lede,
     ),
     el(
       'div',
@@ -140,8 +138,22 @@ export function mount(root, session) {
     });
   }
 
+  /** What the data set's images show: "digit", "piece of clothing", or "image" (own data). */
+  function thing() {
+    return s.dataset === 'fashion' ? 'piece of clothing' : s.dataset === 'mnist' ? 'digit' : 'image';
+  }
+
   function emptyHint() {
-    return s.dataset === 'fashion' ? 'Draw a piece of clothing' : 'Draw a digit';
+    return `Draw a ${thing()}`;
+  }
+
+  /** The heading, the lede, the pad's label and the page's tagline follow the data set. */
+  function nameTheData() {
+    const data = DATASET_NAMES[s.dataset] || 'your data set';
+    setValue(heading, `Draw a ${thing()}`);
+    setValue(lede, `White ink on black, like ${data}. The pad is cropped, scaled to fit 20 × 20 and centred by its centre of mass in 28 × 28 — the way MNIST was made — then classified by the model as it is right now, even while it trains.`);
+    canvas.setAttribute('aria-label', `Drawing pad: draw a ${thing()} with the mouse, a pen or a finger`);
+    for (const node of document.querySelectorAll('[data-dataset-name]')) setValue(/** @type {HTMLElement} */ (node), data);
   }
 
   /** Share the 28×28 image the model sees (or null) with other sections (§4, §5): `state.drawn`. */
@@ -226,8 +238,8 @@ export function mount(root, session) {
       const r = await session.lab.predict(capture, pad.background);
       if (pad.empty) showEmpty();
       else if (r.empty) {
-        showEmpty('No digit stands out');
-        drawNote('Nothing stands out from the background: the pad is (almost) all one colour. Clear it and draw a digit.');
+        showEmpty(`No ${thing()} stands out`);
+        drawNote(`Nothing stands out from the background: the pad is (almost) all one colour. Clear it and draw a ${thing()}.`);
       } else {
         view.pixels = r.pixels;
         publish(r.pixels);
@@ -236,7 +248,7 @@ export function mount(root, session) {
         showProbs(r.probs, r.step);
         const [x0, y0, x1, y1] = r.bbox;
         const tiny = Math.max(x1 - x0, y1 - y0) < TINY_MARK * capture.width;
-        drawNote(tiny ? 'That is only a dot: it is scaled up to fill 20 × 20 pixels, so the model sees a blob and its guess means little. Draw a whole digit.' : '');
+        drawNote(tiny ? `That is only a dot: it is scaled up to fill 20 × 20 pixels, so the model sees a blob and its guess means little. Draw a whole ${thing()}.` : '');
       }
     } catch (e) {
       drawNote(`Could not classify the drawing: ${e.message}`);
@@ -282,8 +294,8 @@ export function mount(root, session) {
       if (ticket !== view.imageRequest) return;
       if (r.empty) {
         pad.showImage(image, true, { notify: false });
-        showEmpty('No digit found in the image');
-        setValue(message, `No digit found in “${file.name}” (${size}): the image has too little contrast.`);
+        showEmpty(`No ${thing()} found in the image`);
+        setValue(message, `No ${thing()} found in “${file.name}” (${size}): the image has too little contrast.`);
         return;
       }
       pad.showImage(image, r.lightBackground, { notify: false }); // already classified
@@ -314,12 +326,14 @@ export function mount(root, session) {
     if (changes.has('train')) requestRepredict();
   });
   session.on('dataset', () => {
+    nameTheData();
     buildBars();
     if (s.transform) renderTex(transformMath, transformTex(s.transform), true);
     if (pad.empty) showEmpty();
     else schedule();
   });
 
+  nameTheData();
   buildBars();
   showEmpty();
 }

@@ -85,7 +85,7 @@ function build(root, session) {
     n2Test: figure('l2-n2-test', 'N2 test loss'),
     norms: figure('l2-norms', '‖W‖ of N1 / N2'),
   };
-  const card = chartCard('l2-chart', 'Training and test loss of N1 and N2', '', 'Press ▶ Play.');
+  const card = chartCard('l2-chart', 'Training and test loss of N1 and N2 (log scale)', '', 'Press ▶ Play.');
   const choice = el('fieldset', { class: 'quiz', testid: 'l2-quiz' }, el('legend', {}, 'What would we expect at the end of training? Tick one, then run.'));
   const optionNodes = OPTIONS.map((o, i) => {
     const input = el('input', { type: 'radio', name: 'l2-choice', value: String(i + 1), id: `l2-choice-${i + 1}` });
@@ -136,7 +136,7 @@ function build(root, session) {
   const sweepButton = el('button', { type: 'button', class: 'btn', testid: 'l2-sweep' }, `Sweep α over ${SWEEP.join(', ')}`);
   const sweepStop = el('button', { type: 'button', class: 'btn', testid: 'l2-sweep-stop' }, 'Stop');
   const sweepStatus = statusLine('l2-sweep-status');
-  const sweepCard = chartCard('l2-sweep-chart', 'Final losses against α', 'Each point: a fresh pair N1, N2 trained for the chosen number of epochs on the same subset; N2 ignores α, so its losses are flat.', 'Press “Sweep α”.');
+  const sweepCard = chartCard('l2-sweep-chart', 'Final losses against α (log scales)', 'Each point: a fresh pair N1, N2 trained for the chosen number of epochs on the same subset; N2 ignores α, so its losses are flat.', 'Press “Sweep α”.');
   const sweepBest = el('p', { class: 'lesson-verdict', testid: 'l2-sweep-best', data: { value: '' } });
   const { node: sweepTable, body: sweepBody } = numTable('l2-sweep-table', ['α', 'N1 train', 'N1 test', 'N2 test', 'option']);
   const sweepDriver = new Driver({
@@ -219,7 +219,7 @@ function build(root, session) {
     card.node,
     el('h3', { class: 'lesson-sub' }, 'How the answer changes with α'),
     el('div', { class: 'lesson-controls' }, el('div', { class: 'toolbar-buttons' }, sweepButton, sweepStop), sweepStatus.node),
-    el('div', { class: 'lesson-grid' }, sweepCard.node, el('div', { class: 'card lesson-side' }, sweepTable, sweepBest, el('p', { class: 'lesson-note' }, 'Training loss means the cross-entropy on the subset, without the penalty; test loss is on all 10,000 test images. Both networks: ε = 0.05, batch 50, seed 541.'))),
+    el('div', { class: 'lesson-grid' }, sweepCard.node, el('div', { class: 'card lesson-side' }, el('div', { class: 'sweep-table' }, sweepTable), sweepBest, el('p', { class: 'lesson-note' }, 'Training loss means the cross-entropy on the subset, without the penalty; test loss is on all 10,000 test images. Both networks: ε = 0.05, batch 50, seed 541.'))),
   );
 
   const render = onFrame(() => {
@@ -270,7 +270,7 @@ function build(root, session) {
     const dashed = [6, 4];
     charts.main = createLineChart(card.box, {
       x: { label: 'epoch' },
-      y: [{ label: 'cross-entropy (nats, log scale)', log: true }],
+      y: [{ label: 'cross-entropy (nats)', log: true }],
       series: [
         { label: 'N1 training', stroke: PALETTE.n1, width: 2.5 },
         { label: 'N2 training', stroke: PALETTE.n2, width: 2.5 },
@@ -280,7 +280,7 @@ function build(root, session) {
     });
     charts.sweep = createLineChart(sweepCard.box, {
       x: { label: 'α of N1 (log scale)', log: true },
-      y: [{ label: 'final cross-entropy (nats, log scale)', log: true }],
+      y: [{ label: 'final cross-entropy (nats)', log: true }],
       series: [
         { label: 'N1 training', stroke: PALETTE.n1, width: 2.5, points: true },
         { label: 'N1 test', stroke: PALETTE.n1, dash: dashed, points: true },

@@ -343,7 +343,7 @@ function build(root, session) {
   whenNear(root, () => {
     charts.grid = createLineChart(gridCard.box, {
       x: { label: 'ε (log scale)', log: true },
-      y: [{ label: 'validation cross-entropy (nats, log)', log: true }],
+      y: [{ label: 'F (nats, log scale)', log: true }],
       series: [
         { label: 'F(ε)', stroke: PALETTE.log, width: 2, points: true },
         { label: 'best', stroke: PALETTE.n1, width: 0, points: true },

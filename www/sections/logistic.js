@@ -27,6 +27,8 @@ const CURVE_POINTS = 399;
 const LOSS_CAP = 4;
 /** Steps after which Play stops by itself. */
 const MAX_STEPS = 2000;
+/** Height of the training chart (px): its loss axis label names both losses. */
+const RUN_CHART_HEIGHT = 300;
 /** Held-out evaluation every this many steps. */
 const EVAL_EVERY = 10;
 /** Play's pace at first (SGD steps per second): the 2 000 steps take 20 s. */
@@ -98,8 +100,8 @@ function build(root, session) {
   };
   const verdict = el('p', { class: 'lesson-verdict', testid: 'logistic-compare', data: { value: '' } });
   const canvases = {
-    log: imageCanvas({ testid: 'logistic-weights', 'aria-label': 'The weights w of the log-loss model as a 28 × 28 image', class: 'img-large' }),
-    mse: imageCanvas({ testid: 'logistic-weights-mse', 'aria-label': 'The weights w of the MSE model as a 28 × 28 image', class: 'img-large' }),
+    log: imageCanvas({ testid: 'logistic-weights', 'aria-label': 'The weights w of the log-loss model as a 28 × 28 image', class: 'img-pair' }),
+    mse: imageCanvas({ testid: 'logistic-weights-mse', 'aria-label': 'The weights w of the MSE model as a 28 × 28 image', class: 'img-pair' }),
   };
   const wBar = colorBar('w_j: red pushes ŷ towards digit a, blue towards digit b (one scale for both: the 99th percentile of |w_j| of the two)');
   const pairNote = el('p', { class: 'lesson-note' });
@@ -158,8 +160,8 @@ function build(root, session) {
         'div',
         { class: 'card lesson-side' },
         figures(figs.step, figs.start, figs.acc, figs.accMse, figs.loss, figs.lossMse, figs.b, figs.bMse),
-        el('h3', {}, 'The weights w: log-loss, MSE'),
-        el('div', { class: 'img-row' }, canvases.log, canvases.mse),
+        el('h3', {}, 'The weights w'),
+        el('div', { class: 'img-row' }, ...RUNS.map((r) => el('figure', { class: 'img-figure' }, canvases[r.key], el('figcaption', {}, r.name)))),
         wBar.node,
         status.node,
       ),
@@ -179,17 +181,18 @@ function build(root, session) {
         runs[RUNS[k].key].start = x.heldout;
       });
       render();
+      askWeights(true); // the common start: the same 𝒩(0, 0.01²) draw twice
     } catch (e) {
       if (!e.crashed) status.set('error', errorText(e));
     }
   }
 
   let weightsAsked = 0;
-  /** Redraw both w at most four times a second while running, on one colour scale. */
-  async function askWeights() {
+  /** Redraw both w at most four times a second while running (or now), on one colour scale. */
+  async function askWeights(force = false) {
     const now = performance.now();
     const group = runner.experiment;
-    if (now - weightsAsked < 250 || !group || !('list' in group)) return;
+    if ((!force && now - weightsAsked < 250) || !group || !('list' in group)) return;
     weightsAsked = now;
     try {
       const ws = await Promise.all(group.list.map((e) => e.weights()));
@@ -260,7 +263,8 @@ function build(root, session) {
   whenNear(root, async () => {
     charts.run = createLineChart(runCard.box, {
       x: { label: 'step' },
-      y: [{ label: 'minibatch loss: log-loss (nats), MSE' }, { scale: 'acc', label: 'held-out accuracy (%)', range: accuracyZoom }],
+      y: [{ label: 'loss: log-loss (nats), MSE' }, { scale: 'acc', label: 'held-out accuracy (%)', range: accuracyZoom }],
+      height: RUN_CHART_HEIGHT,
       series: [
         ...RUNS.map((r) => ({ label: `${r.name} run: minibatch ${r.name}`, stroke: r.stroke, width: 1.5 })),
         ...RUNS.map((r) => ({ label: `${r.name} run: held-out accuracy (%)`, stroke: r.stroke, scale: 'acc', dash: [6, 4], width: 2, points: true })),

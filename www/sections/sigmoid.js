@@ -122,10 +122,20 @@ function build(root, session) {
       const s = 5 * dpr;
       ctx.fillRect(x(m.z) - s, y(m.value) - s, 2 * s, 2 * s);
       ctx.font = `600 ${12 * dpr}px system-ui, sans-serif`;
-      ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
       ctx.fillStyle = '#334155';
-      ctx.fillText(`max σ′ = ${formatNumber(m.value)} at z = ${formatNumber(m.z)}`, x(m.z) + 9 * dpr, y(m.value) - 8 * dpr);
+      // Right of the square if it fits inside the plot, else on two lines, else ending at the
+      // plot's right edge (a phone's chart is narrow).
+      const lines = [`max σ′ = ${formatNumber(m.value)}`, `at z = ${formatNumber(m.z)}`];
+      const right = u.bbox.left + u.bbox.width;
+      const at = x(m.z) + 9 * dpr;
+      const one = lines.join(' ');
+      const fits = (texts) => texts.every((t) => at + ctx.measureText(t).width <= right);
+      const shown = fits([one]) ? [one] : lines;
+      const left = fits(shown) ? at : Math.max(u.bbox.left, right - Math.max(...shown.map((t) => ctx.measureText(t).width)));
+      ctx.textAlign = 'left';
+      const lineHeight = 14 * dpr;
+      shown.forEach((t, i) => ctx.fillText(t, left, y(m.value) - 8 * dpr - (shown.length - 1 - i) * lineHeight));
     }
     if (a) {
       ctx.strokeStyle = 'rgba(51, 65, 85, 0.55)';
@@ -195,7 +205,7 @@ function build(root, session) {
       setValue(figs.max.note, `at z = ${formatNumber(c.z[i])}`);
       view.chart = createLineChart(card.box, {
         x: { label: 'z (score xᵀw + b)', range: [-Z_MAX, Z_MAX] },
-        y: [{ label: 'value (probability for σ)', range: [0, 1.02] }],
+        y: [{ label: 'σ(z) and σ′(z)', range: [0, 1.02] }],
         series: [
           { label: 'σ(z)', stroke: PALETTE.log, width: 2.5 },
           { label: 'σ′(z)', stroke: PALETTE.mse, width: 2.5 },
