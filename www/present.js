@@ -23,7 +23,7 @@ export const STEPS = {
   logistic: [{}, { at: '.formula-row' }, { at: '.lesson-sub' }, { at: '.lesson-verdict', keep: 1 }],
   attenuation: [{}, { at: '.lesson-controls' }, { at: '.lesson-after', keep: 1 }],
   softmax: [{}, { at: '.lesson-sub' }, { at: '.lesson-sub' }],
-  train: [{}, { at: '.train-grid', also: '.toolbar, .pace, .stats', hide: '.hyper, .runs, .chart-controls' }, { again: true, also: '.toolbar, .pace', hide: '.charts' }],
+  train: [{}, { at: '.train-grid', also: '.toolbar, .pace, .stats', hide: '.hyper, .runs, .chart-controls, .chart-card figcaption' }, { again: true, also: '.toolbar, .pace', hide: '.charts' }],
   learned: [{}, { at: '.lesson-sub' }, { at: '.lesson-sub' }],
   'ex-l2': [{}, { at: '.lesson-controls' }, { at: '.lesson-sub' }],
   'ex-positive': [{}, { at: '.lesson-controls' }, { at: '.formula-row' }],
