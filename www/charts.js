@@ -60,8 +60,15 @@ function ticksInto(memory) {
   };
 }
 
+/**
+ * Tick spacings a linear axis may use: 1, 2, 2.5 and 5 × 10ⁿ up to 10⁴⁰ (uPlot's own stop near
+ * 10¹⁶, which left a diverged run's loss axis, reaching 10³⁵, without a single tick).
+ */
+const INCRS = Array.from({ length: 57 }, (_, i) => i - 16).flatMap((e) => [1, 2, 2.5, 5].map((m) => Number((m * 10 ** e).toPrecision(3))));
+
 function axis(label, extra = {}) {
   return {
+    incrs: INCRS,
     label,
     stroke: COLORS.axis,
     font: FONT,
@@ -88,22 +95,34 @@ function fixed(digits, suffix = '') {
  * every plotted value is a finite number: the series never let NaN or ∞ through; tests check).
  */
 function describe(container, x, ys) {
-  container.dataset.points = String(x.length);
-  container.dataset.finite = String(ys.every((y) => y.every(Number.isFinite)));
+  mark(container, 'points', x.length);
+  mark(container, 'finite', ys.every((y) => y.every(Number.isFinite)));
+}
+
+/**
+ * Set a data-* attribute of a chart box, only when it changes (they are written every frame).
+ * @param {HTMLElement} box
+ * @param {string} key
+ * @param {string|number|boolean} value
+ */
+function mark(box, key, value) {
+  const v = String(value);
+  if (box.dataset[key] !== v) box.dataset[key] = v;
 }
 
 /**
  * After each draw, on the box: the x scale's range and tick labels as drawn
- * (data-x-min, data-x-max, data-x-ticks: the labels, "|"-separated).
+ * (data-x-min, data-x-max, data-x-ticks: the labels, "|"-separated; data-y-ticks: the first y axis's).
  * @param {HTMLElement} container
  * @param {string[][]} memory tick labels per axis (ticksInto)
  */
 function describeScale(container, memory) {
   return (u) => {
     const x = u.scales.x;
-    if (x.min !== null && x.min !== undefined) container.dataset.xMin = String(x.min);
-    if (x.max !== null && x.max !== undefined) container.dataset.xMax = String(x.max);
-    container.dataset.xTicks = (memory[0] || []).filter((t) => t !== '').join('|');
+    if (x.min !== null && x.min !== undefined) mark(container, 'xMin', x.min);
+    if (x.max !== null && x.max !== undefined) mark(container, 'xMax', x.max);
+    mark(container, 'xTicks', (memory[0] || []).filter((t) => t !== '').join('|'));
+    mark(container, 'yTicks', (memory[1] || []).filter((t) => t !== '').join('|'));
   };
 }
 
@@ -256,9 +275,9 @@ function createRunChart(container, kind) {
   function options(mode, log) {
     const xAxis = axis(xLabel(mode, log), { values: ticksInto(memory) });
     const yAxes = isTrain
-      ? [axis('cross-entropy (nats)', { size: 60 })]
+      ? [axis('cross-entropy (nats)', { size: 60, values: ticksInto(memory) })]
       : [
-          axis('cross-entropy (nats)', { scale: 'loss', size: 60, stroke: COLORS.testLoss }),
+          axis('cross-entropy (nats)', { scale: 'loss', size: 60, stroke: COLORS.testLoss, values: ticksInto(memory) }),
           axis('accuracy (%)', { scale: 'acc', side: 1, size: 56, stroke: COLORS.accuracy, grid: { show: false } }),
         ];
     return {
@@ -364,7 +383,7 @@ function createRunChart(container, kind) {
       });
       if (!isTrain) {
         accRange = accuracyRange(accuracies.filter((a) => a.length), v.accZoom);
-        container.dataset.accRange = accRange.join(',');
+        mark(container, 'accRange', accRange.join(','));
       }
       // Without kept runs nothing needs aligning: this run's columns and empty kept ones.
       const joined = slots.some(Boolean)
@@ -378,7 +397,7 @@ function createRunChart(container, kind) {
       });
       chart.plot.setData(/** @type {import('uplot').AlignedData} */ (/** @type {unknown} */ (joined)));
       describe(container, cur[0], cur.slice(1));
-      container.dataset.runs = String(1 + slots.filter(Boolean).length);
+      mark(container, 'runs', 1 + slots.filter(Boolean).length);
       requestSummary();
     },
   };

@@ -15,8 +15,8 @@ export function newRunId() {
 
 /**
  * A new run starts (after the curves were cleared): a new id, and the examples seen where it
- * starts (a model imported at step k has seen some already). The settings it started with are
- * taken at its first step (session.ingestSteps), so that changing ε before training is no change.
+ * starts (a model imported at step k has seen some already). Its settings are noted as it takes
+ * steps (noteSteps).
  * @param {import('./session.js').Session} session
  * @param {import('./protocol.js').Progress} progress
  */
@@ -24,7 +24,22 @@ export function startRun(session, progress) {
   const s = session.state;
   s.runId = newRunId();
   s.runStart = null;
+  s.runEnd = null;
   s.train.knots = [[progress.step, progress.examples_seen]];
+  session.invalidate('runs');
+}
+
+/**
+ * Steps were taken: the run's settings at its first step (so that changing ε before training is
+ * no change) and at its latest (a kept run is labelled with what it trained with, not with what
+ * the form says by the time it is kept).
+ * @param {import('./session.js').Session} session
+ */
+export function noteSteps(session) {
+  const s = session.state;
+  if (!s.hyper) return;
+  if (!s.runStart) s.runStart = { ...s.hyper };
+  s.runEnd = { ...s.hyper };
 }
 
 /**
@@ -40,7 +55,7 @@ export function keepCurrentRun(session, why) {
     id: s.runId || newRunId(),
     dataset: s.dataset,
     trainSize: s.trainSize,
-    hyper: s.hyper,
+    hyper: s.runEnd || s.hyper,
     startHyper: s.runStart,
     steps: s.progress.step,
     examples: s.progress.examples_seen,

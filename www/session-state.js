@@ -47,7 +47,8 @@ export const DEFAULT_PACE = 40;
  * @property {TrainSeries} train
  * @property {TestSeries} test
  * @property {string} runId identifies the current run (keeping it again replaces its kept copy)
- * @property {import('./protocol.js').Hyper|null} runStart the settings the current run started with
+ * @property {import('./protocol.js').Hyper|null} runStart the settings of the current run's first step
+ * @property {import('./protocol.js').Hyper|null} runEnd the settings of its latest step
  * @property {import('./runs.js').KeptRun[]} runs the kept runs, oldest first (runs-session.js)
  * @property {string} runsNote what the last keep did, if worth saying (the oldest dropped, nothing to keep)
  * @property {import('./protocol.js').Evaluation|null} evaluation the latest test-set figures
@@ -55,6 +56,8 @@ export const DEFAULT_PACE = 40;
  * @property {Action|null} action a button beside the status: Retry, or Reset after divergence
  * @property {Notice[]} notices messages above the sections
  * @property {{ok: boolean, text: string}|null} importResult outcome of the last weights import
+ * @property {import('./session-own-data.js').OwnData|null} ownData your own data set in use (session-own-data.js)
+ * @property {{ok: boolean, text: string}|null} ownMessage outcome of the last load of your own files
  * @property {{step: number, savedAt: number, error?: undefined}|{error: string, step?: undefined, savedAt?: undefined}|null} saved
  *   the last saved checkpoint, or why saving failed
  * @property {string} link the address that replays this run from step 0
@@ -90,6 +93,7 @@ export function initialState() {
     test: new TestSeries(),
     runId: '',
     runStart: null,
+    runEnd: null,
     runs: [],
     runsNote: '',
     evaluation: null,
@@ -97,6 +101,8 @@ export function initialState() {
     action: null,
     notices: [],
     importResult: null,
+    ownData: null,
+    ownMessage: null,
     saved: null,
     link: '',
   };

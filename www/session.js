@@ -14,7 +14,8 @@ import { Checkpoints } from './session-checkpoints.js';
 import { chooseOpening } from './session-link.js';
 import { Recovery } from './session-recovery.js';
 import { exportWeights, importWeights } from './session-weights.js';
-import { keepFinishedRun, startRun } from './runs-session.js';
+import { loadOwnData } from './session-own-data.js';
+import { keepFinishedRun, noteSteps, startRun } from './runs-session.js';
 import { initialState } from './session-state.js';
 
 /** Quiet time after the last manual Step before the test set is evaluated. */
@@ -71,6 +72,8 @@ export class Session extends Emitter {
     this.stepEvalTimer = 0;
     /** @type {Promise<void>} */
     this.hyperChain = Promise.resolve();
+    /** @type {import('./session-own-data.js').OwnPick|null} the files of your own data set (kept in memory only) */
+    this.ownPick = null;
     this.state = initialState();
     lab.on('crash', (m) => this.recovery.recover(m.reason));
     lab.on('progress', (m) => this.onProgress(m));
@@ -199,6 +202,7 @@ export class Session extends Emitter {
    */
   async loadDataset(name, { restore = null, why = 'resume' } = {}) {
     const s = this.state;
+    if (name === 'files') return loadOwnData(this, this.ownPick, { restore, why });
     const { available, reason } = this.datasetAvailability(name);
     if (!available) {
       this.fail(`${DATASET_NAMES[name] || name} is not available: ${reason}`);
@@ -220,28 +224,7 @@ export class Session extends Emitter {
         hyper: { learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 },
         seed: s.hyper.seed,
       });
-      s.dataset = r.dataset;
-      s.classNames = r.classNames;
-      s.trainSize = r.trainSize;
-      s.testSize = r.testSize;
-      s.transform = r.transform;
-      this.newRun(r);
-      this.addEvaluation(r.evaluation);
-      s.busy = false;
-      s.load = null;
-      if (r.usedDefaults) {
-        s.hyper = hyperOf(s.defaults);
-        s.input = { ...s.hyper };
-        this.emit('hyper', { fill: true });
-      }
-      if (restore) await this.checkpoints.resume(restore, why);
-      this.emit('dataset', s);
-      this.invalidate('load', 'progress', 'train', 'test', 'dataset');
-      this.idleStatus();
-      // Batch-size limits depend on the training-set size, and the form may have changed while
-      // loading: re-check what is typed and give the new model the valid values.
-      await this.updateHyper({}, true);
-      this.checkpoints.save();
+      await this.takeModel(r, { restore, why });
       return true;
     } catch (e) {
       s.busy = false;
@@ -252,6 +235,38 @@ export class Session extends Emitter {
       this.fail(`${e.message || e}.${kept}`, () => this.loadDataset(name, { restore }));
       return false;
     }
+  }
+
+  /**
+   * Take the fresh model of a data-set load (built-in or your own files): its data set, sizes,
+   * class names and transform, a new run, and the checkpoint to continue if any.
+   * @param {import('./protocol.js').LoadResult} r
+   * @param {{restore?: import('./session-checkpoints.js').SavedSession|null, why?: 'resume'|'crash'}} options
+   */
+  async takeModel(r, { restore = null, why = 'resume' }) {
+    const s = this.state;
+    s.dataset = r.dataset;
+    s.classNames = r.classNames;
+    s.trainSize = r.trainSize;
+    s.testSize = r.testSize;
+    s.transform = r.transform;
+    this.newRun(r);
+    this.addEvaluation(r.evaluation);
+    s.busy = false;
+    s.load = null;
+    if (r.usedDefaults) {
+      s.hyper = hyperOf(s.defaults);
+      s.input = { ...s.hyper };
+      this.emit('hyper', { fill: true });
+    }
+    if (restore) await this.checkpoints.resume(restore, why);
+    this.emit('dataset', s);
+    this.invalidate('load', 'progress', 'train', 'test', 'dataset');
+    this.idleStatus();
+    // Batch-size limits depend on the training-set size, and the form may have changed while
+    // loading: re-check what is typed and give the new model the valid values.
+    await this.updateHyper({}, true);
+    this.checkpoints.save();
   }
 
   /**
@@ -316,7 +331,7 @@ export class Session extends Emitter {
       if ((changed || force) && s.generation > 0) {
         await this.lab.setHyperparameters({ learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 });
       }
-      this.state.link = buildLink(this.baseUrl, s.hyper, s.dataset);
+      this.state.link = buildLink(this.baseUrl, s.hyper, s.dataset === 'files' ? 'mnist' : s.dataset); // a link cannot carry files
       if (changed) this.checkpoints.unsaved = true;
       this.emit('hyper', { fill: false });
       this.invalidate('controls', 'hyper');
@@ -470,7 +485,7 @@ export class Session extends Emitter {
     if (r.generation !== s.generation) return;
     s.progress = r.progress;
     if (r.losses.length > 0) this.checkpoints.unsaved = true;
-    if (r.losses.length > 0 && !s.runStart) s.runStart = { ...s.hyper }; // the settings the run's first step used
+    if (r.losses.length > 0) noteSteps(this); // the settings the run trains with (kept runs' labels)
     if (r.losses.length > 0) s.train.append(r.losses, r.progress.step, r.progress.examples_seen);
     this.invalidate('progress', 'train');
   }

@@ -125,6 +125,20 @@ test('tick labels name their numbers: 1.5M examples seen, 15k steps, never "2e+6
   for (const t of stepTicks) expect(t).toMatch(/^\d{1,3}(,\d{3})*$/);
 });
 
+test('a diverging run\'s loss axis (up to about 10³⁵) keeps exact, readable ticks', async ({ page }) => {
+  await openLab(page);
+  await byId(page, 'lr').fill('100');
+  await byId(page, 'l2').fill('1');
+  await byId(page, 'speed').selectOption('full');
+  await byId(page, 'play').click();
+  await expect(byId(page, 'diverged-reset')).toBeVisible({ timeout: 60_000 });
+  await expect.poll(async () => (await byId(page, 'train-chart').getAttribute('data-y-ticks')) || '').toMatch(/×10/);
+  const ticks = ((await byId(page, 'train-chart').getAttribute('data-y-ticks')) || '').split('|');
+  expect(ticks.length).toBeGreaterThan(1);
+  for (const t of ticks) expect(t).toMatch(/^(0|\d(\.\d+)?×10[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
+  await expect(byId(page, 'train-chart')).toHaveAttribute('aria-label', /×10/);
+});
+
 test('kept runs: Keep, Reset and a data-set switch keep the curves; shown, hidden, deleted; five at most; they survive a reload', async ({ page }) => {
   test.setTimeout(300_000); // a dozen Resets, two reloads and a data-set switch on a shared 2-core machine
   await openLab(page);
@@ -147,9 +161,10 @@ test('kept runs: Keep, Reset and a data-set switch keep the curves; shown, hidde
   // A second run with another learning rate, kept by Reset.
   await byId(page, 'lr').fill('0.5');
   await steps(page, 15);
+  await byId(page, 'lr').fill('0.05'); // for the next run: run 2 is still labelled with what it trained with
   await byId(page, 'reset').click();
   await waitNum(page, 'step-count', (s) => s === 0);
-  await expect(byId(page, 'run-2')).toContainText('ε 0.5 · n 100');
+  await expect(byId(page, 'run-2')).toContainText('ε 0.5 · n 100 · α 0 · seed 541 · MNIST · 15 steps');
   for (const id of ['train-chart', 'test-chart']) await expect(byId(page, id)).toHaveAttribute('data-runs', '3');
   await steps(page, 5);
 
