@@ -3,8 +3,14 @@
 // scripts/serve.mjs sends them with Content-Encoding when the browser accepts it; ./lab dist
 // copies them beside their files for hosts that serve precompressed files (nginx gzip_static,
 // brotli_static). Usage: node scripts/compress.mjs FILE...
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/** Write whole or not at all (a server reading the copy meanwhile never sees half of it). */
+function writeAtomic(path, bytes) {
+  writeFileSync(`${path}.tmp`, bytes);
+  renameSync(`${path}.tmp`, path);
+}
 
 /** @param {string} file @returns {{br: number, gz: number, raw: number}} sizes in bytes */
 export function precompress(file) {
@@ -19,9 +25,9 @@ export function precompress(file) {
   let bytes = null;
   const read = () => (bytes ??= readFileSync(file));
   if (!fresh(`${file}.br`)) {
-    writeFileSync(`${file}.br`, brotliCompressSync(read(), { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: st.size } }));
+    writeAtomic(`${file}.br`, brotliCompressSync(read(), { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: st.size } }));
   }
-  if (!fresh(`${file}.gz`)) writeFileSync(`${file}.gz`, gzipSync(read(), { level: 9 }));
+  if (!fresh(`${file}.gz`)) writeAtomic(`${file}.gz`, gzipSync(read(), { level: 9 }));
   return { raw: st.size, br: statSync(`${file}.br`).size, gz: statSync(`${file}.gz`).size };
 }
 

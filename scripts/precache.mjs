@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Files under www/ that the page never loads (and the precompressed copies of those it does). */
-const SKIP = [/\.d\.ts$/, /(^|\/)\./, /^www\/sw\.js$/, /\.(br|gz)$/];
+const SKIP = [/\.d\.ts$/, /(^|\/)\./, /^www\/sw\.js$/, /\.(br|gz|tmp)$/];
 
 /** @param {string} dir @param {string} root @returns {string[]} */
 function walk(dir, root) {

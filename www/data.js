@@ -1,7 +1,7 @@
 // @ts-check
 // Data loading: the manifest, and the four gzip-compressed IDX files of a data set, fetched with
-// byte-level progress, checked against the manifest's length and SHA-256, decompressed with
-// DecompressionStream('gzip') and cached (compressed, verified) with the Cache API so that a
+// byte-level progress, decompressed with DecompressionStream('gzip') while they download,
+// checked against the manifest's length and SHA-256 before their contents are used, and cached (compressed, verified) with the Cache API so that a
 // second visit does not download them again.
 //
 // No DOM here: the worker imports this module and reports progress to the page by messages.
@@ -82,16 +82,16 @@ export async function sha256Hex(bytes) {
 /**
  * Read a response body completely, reporting bytes as they arrive. A body that ends early or
  * breaks off becomes an error that says how much arrived.
- * @param {Response} response
+ * @param {ReadableStream<Uint8Array>} body
  * @param {string} path for messages
  * @param {number} expected bytes (from the manifest)
  * @param {(bytes: number) => void} onBytes
  * @returns {Promise<Uint8Array<ArrayBuffer>>}
  */
-async function readBody(response, path, expected, onBytes) {
+async function readBody(body, path, expected, onBytes) {
   const bytes = new Uint8Array(expected);
   let length = 0;
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   /** Set when the body is longer than the manifest says: that error is the one to report. */
   let oversized = null;
   try {
@@ -127,34 +127,52 @@ async function checksumProblem(bytes, path, want) {
   return `${path} is damaged: its SHA-256 is ${got.slice(0, 12)}…, data/manifest.json expects ${want.slice(0, 12)}…`;
 }
 
+/**
+ * Decompress a gzip stream; resolves with the bytes or rejects with the error a user reads (the
+ * file is not gzip). Started while the bytes still arrive; awaited only after they were checked.
+ * @param {ReadableStream} stream
+ * @param {string} path
+ * @returns {Promise<Uint8Array>}
+ */
+function inflate(stream, path) {
+  const plain = new Response(stream.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+  return plain.then(
+    (b) => new Uint8Array(b),
+    () => {
+      throw new Error(`${path} could not be decompressed (it is not a complete gzip file)`);
+    },
+  );
+}
+
 /** Gunzip bytes that were already checked (a failure means the file is not gzip). */
-async function gunzip(bytes, path) {
-  try {
-    const plain = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(plain).arrayBuffer());
-  } catch {
-    throw new Error(`${path} could not be decompressed (it is not a complete gzip file)`);
-  }
+function gunzip(bytes, path) {
+  return inflate(new Blob([bytes]).stream(), path);
 }
 
 /**
- * The compressed bytes of one file: from the cache if a verified copy is there, else from the
- * network (then verified and cached).
+ * One file, decompressed: from the cache if a verified copy is there, else from the network —
+ * decompressed while it downloads, then verified (length and SHA-256 of the compressed bytes,
+ * before its decompressed bytes are used) and cached.
+ * @returns {Promise<Uint8Array>}
  */
-async function fetchCompressed(cache, url, path, expected, sha256, report, notCached) {
+async function fetchFile(cache, url, path, expected, sha256, report, notCached) {
   if (cache) {
+    let bytes = null;
     try {
       const hit = await cache.match(url);
       if (hit) {
-        const bytes = new Uint8Array(await hit.arrayBuffer());
-        if (bytes.length === expected && !(await checksumProblem(bytes, path, sha256))) {
-          report(bytes.length);
-          return bytes;
+        bytes = new Uint8Array(await hit.arrayBuffer());
+        if (bytes.length !== expected || (await checksumProblem(bytes, path, sha256))) {
+          bytes = null;
+          await cache.delete(url); // stale (the data was regenerated) or damaged: download again
         }
-        await cache.delete(url); // stale (the data was regenerated) or damaged: download again
       }
     } catch {
-      /* fall through to the network */
+      bytes = null; // fall through to the network
+    }
+    if (bytes) {
+      report(bytes.length);
+      return gunzip(bytes, path);
     }
   }
   notCached();
@@ -164,10 +182,13 @@ async function fetchCompressed(cache, url, path, expected, sha256, report, notCa
   } catch (e) {
     throw new Error(`cannot download ${path}: the network request failed (${e.message})`, { cause: e });
   }
-  if (!response.ok) {
+  if (!response.ok || !response.body) {
     throw new Error(`${path} is missing on the server (HTTP ${response.status}): run ./lab setup`);
   }
-  const bytes = await readBody(response, path, expected, report);
+  const [download, unzip] = response.body.tee();
+  const plain = inflate(unzip, path);
+  plain.catch(() => {}); // reported below, after the download's own errors and the checksum
+  const bytes = await readBody(download, path, expected, report);
   const problem = await checksumProblem(bytes, path, sha256);
   if (problem) throw new Error(`${problem}: run ./lab setup again`);
   if (cache) {
@@ -175,7 +196,7 @@ async function fetchCompressed(cache, url, path, expected, sha256, report, notCa
     const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
     cache.put(url, new Response(bytes, { headers })).catch(() => {});
   }
-  return bytes;
+  return plain;
 }
 
 /**
@@ -202,14 +223,13 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
     onProgress({ loaded: Math.min(loaded, total), total, fromCache: allCached });
   };
   onProgress({ loaded: 0, total, fromCache: false });
-  const compressed = await Promise.all(
+  // The four files at once, each decompressed as it arrives.
+  const buffers = await Promise.all(
     entry.files.map((name, i) => {
       const path = `data/${dataset}/${name}`;
       const url = new URL(path, baseUrl).href;
-      return fetchCompressed(cache, url, path, entry.bytes[i], entry.sha256?.[i], report, () => (allCached = false));
+      return fetchFile(cache, url, path, entry.bytes[i], entry.sha256?.[i], report, () => (allCached = false));
     }),
   );
-  const buffers = [];
-  for (const [i, bytes] of compressed.entries()) buffers.push(await gunzip(bytes, `data/${dataset}/${entry.files[i]}`));
   return { buffers, fromCache: allCached };
 }
