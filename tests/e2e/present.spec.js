@@ -84,7 +84,6 @@ for (const [w, h] of [[1920, 1080], [1280, 720], [1024, 768]]) {
     expect(total).toBeGreaterThan(w * (w >= 1200 ? 0.75 : 0.6));
     // Nothing runs off the side.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(w);
-    await page.screenshot({ path: join(SHOTS, `present-${w}x${h}.png`) });
 
     // The section's controls work in the mode: Step, Play, Pause, Reset, the speed.
     await byId(page, 'atten-speed').selectOption('full');
@@ -92,6 +91,11 @@ for (const [w, h] of [[1920, 1080], [1280, 720], [1024, 768]]) {
     await waitNum(page, 'atten-step-count', (n) => n >= 1);
     await byId(page, 'atten-play').click();
     await waitNum(page, 'atten-step-count', (n) => n > 20);
+    await byId(page, 'atten-pause').click();
+    await expect(byId(page, 'atten-status')).toHaveAttribute('data-state', 'idle');
+    await byId(page, 'atten-play').click();
+    await waitNum(page, 'atten-step-count', (n) => n === 500, { message: 'the run ends by itself' });
+    await page.screenshot({ path: join(SHOTS, `present-${w}x${h}.png`) });
     await byId(page, 'atten-reset').click();
     await waitNum(page, 'atten-step-count', (n) => n === 0 || Number.isNaN(n));
   });
