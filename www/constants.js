@@ -6,4 +6,4 @@ export const SIDE = 28;
 /** Pixels of one image (SIDE × SIDE): the model's inputs. */
 export const PIXELS = SIDE * SIDE;
 /** Human names of the data sets. */
-export const DATASET_NAMES = { mnist: 'MNIST', fashion: 'Fashion-MNIST' };
+export const DATASET_NAMES = { mnist: 'MNIST', fashion: 'Fashion-MNIST', files: 'your data set' };

@@ -306,6 +306,40 @@ export class LabClient extends Emitter {
     return this.request('importWeights', { json });
   }
 
+  /**
+   * Your own data set (CSV or IDX files, a names file; without a test file `testShare` of the
+   * training rows held out with `seed`) and a fresh model on it; rejects with the core's reason.
+   * @param {P.Requests['loadFiles']} args
+   */
+  loadFiles(args) {
+    return this.request('loadFiles', args);
+  }
+
+  /**
+   * Score numpy weights (one `.npz` or two `.npy`) under each input transform; the model is not changed.
+   * @param {P.NumpyFile[]} files
+   * @param {number} customMean NaN (with customStd NaN): no custom transform
+   * @param {number} customStd
+   */
+  scoreNumpy(files, customMean, customStd) {
+    return this.request('scoreNumpy', { files, customMean, customStd });
+  }
+
+  /**
+   * Put numpy weights on the model for inputs `(pixel/255 − mean)/std`; rejects with the core's reason.
+   * @param {P.NumpyFile[]} files
+   * @param {number} mean
+   * @param {number} std
+   */
+  importNumpy(files, mean, std) {
+    return this.request('importNumpy', { files, mean, std });
+  }
+
+  /** The model as `.npz` bytes: `{bytes, progress, dataset}`. */
+  exportNpz() {
+    return this.request('exportNpz');
+  }
+
   /** The current weights file without test figures (a checkpoint): `{json, progress, dataset, generation}`. */
   checkpoint() {
     return this.request('checkpoint');

@@ -16,7 +16,7 @@
 
 /**
  * The core's default settings (`defaults()` of the wasm module).
- * @typedef {{learning_rate: number, batch_size: number, l2: number, seed: number, max_learning_rate: number, max_l2: number, max_import_bytes: number, train_size: number, play_chunk_ms: number}} Defaults
+ * @typedef {{learning_rate: number, batch_size: number, l2: number, seed: number, max_learning_rate: number, max_l2: number, max_import_bytes: number, max_data_bytes: number, max_classes: number, train_size: number, play_chunk_ms: number}} Defaults
  */
 
 /**
@@ -100,6 +100,22 @@
  */
 
 /**
+ * A numpy file the user picked (`.npy` or `.npz`), its bytes copied to the worker.
+ * @typedef {{name: string, bytes: ArrayBuffer}} NumpyFile
+ */
+
+/**
+ * numpy weights scored under an input transform `x = (pixel/255 − mean)/std` (the core's
+ * `TransformScore`; id `pixel`, `standardised`, `file` or `custom`; accuracy NaN → null).
+ * @typedef {{id: string, label: string, mean: number, std: number, accuracy: number|null, loss: number|null}} TransformScore
+ */
+
+/**
+ * What `Lab.scoreNumpyWeights` read and how the weights score (`best`: index into `scores`).
+ * @typedef {{read: string, classes: number, class_names: string[]|null, scores: TransformScore[], best: number}} NumpyScores
+ */
+
+/**
  * The current weights file without test figures (a checkpoint).
  * @typedef {{json: string, progress: Progress, dataset: string, generation: number}} CheckpointResult
  */
@@ -168,6 +184,10 @@
  *   'predict': {rgba: ArrayBufferLike, width: number, height: number, background: 'dark'|'light'|'auto'},
  *   'predictPixels': {pixels: Float32Array},
  *   'importWeights': {json: string},
+ *   'loadFiles': {train: ArrayBuffer[], test: ArrayBuffer[]|null, names: ArrayBuffer|null, testShare: number, hyper: LiveHyper, seed: number},
+ *   'scoreNumpy': {files: NumpyFile[], customMean: number, customStd: number},
+ *   'importNumpy': {files: NumpyFile[], mean: number, std: number},
+ *   'exportNpz': {},
  *   'checkpoint': {},
  *   'exportWeights': {},
  *   'ping': {},
@@ -209,6 +229,10 @@
  *   'predict': PredictResult,
  *   'predictPixels': {probs: ReturnType<Wasm.Lab['predict']>, step: number},
  *   'importWeights': ImportResult,
+ *   'loadFiles': LoadResult & {heldOut: boolean},
+ *   'scoreNumpy': NumpyScores,
+ *   'importNumpy': ModelState,
+ *   'exportNpz': {bytes: Uint8Array, progress: Progress, dataset: string},
  *   'checkpoint': CheckpointResult,
  *   'exportWeights': ExportResult,
  *   'ping': {playing: boolean},

@@ -48,6 +48,7 @@ export function upgradeRecord(r) {
  * @property {import('./runs.js').KeptRun[]} [runs] the kept runs (runs.js; checked on read by readRuns)
  * @property {string} [runId] the current run's id
  * @property {import('./protocol.js').Hyper|null} [runStart] the settings the current run started with
+ * @property {import('./session-own-data.js').OwnFileNote[]} [ownFiles] on your own data set: which files (names and sizes, never their contents)
  * @property {string} [id] the session's id (session-tabs.js; set when read, not stored)
  */
 
@@ -215,6 +216,7 @@ export class Checkpoints {
       runs: structuredClone(s.runs),
       runId: s.runId,
       runStart: s.runStart ? { ...s.runStart } : null,
+      ownFiles: c.dataset === 'files' && s.ownData ? s.ownData.files.map((f) => ({ ...f })) : undefined,
     };
   }
 

@@ -6,6 +6,7 @@
 import { DATASET_NAMES } from './constants.js';
 import { LINK_NAMES, parseLink } from './share.js';
 import { openSaved } from './session-checkpoints.js';
+import { describeFiles } from './session-own-data.js';
 
 /**
  * What the page opens with: the run a shared link names (the saved session is kept aside),
@@ -23,6 +24,12 @@ export async function chooseOpening(session, saved) {
   if (link.present) {
     dataset = await applyLink(session, link);
     if (saved) offerSavedBeforeLink(session, saved);
+  } else if (saved && saved.dataset === 'files') {
+    // The files were never stored: say which they were; MNIST meanwhile.
+    const which = saved.ownFiles?.length ? ` (${describeFiles(saved.ownFiles)})` : '';
+    session.notify('own-data', 'warn', `Your saved session trained on your own files${which}. Files are never stored: to go on with them, pick them again under Data set → “Your files…”. Meanwhile this is a fresh MNIST model.`, [
+      { label: 'OK', testid: 'notice-ok', run: () => session.dismiss('own-data') },
+    ]);
   } else if (saved && !session.datasetAvailability(saved.dataset).available) {
     const { reason } = session.datasetAvailability(saved.dataset);
     session.notify('resume', 'warn', `The saved session was on ${DATASET_NAMES[saved.dataset] || saved.dataset}, which is not available here (${reason}): this is a fresh MNIST model.`);

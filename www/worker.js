@@ -184,6 +184,51 @@ function schedule() {
   }
 }
 
+/**
+ * Make `data` the worker's data set with a fresh model on it (the old ones freed): the load's
+ * result. Settings that do not fit the new set give way to the defaults (`usedDefaults`).
+ * @param {Data} data
+ * @param {import('./protocol.js').LiveHyper} hyper
+ * @param {number} seed
+ */
+function adoptData(data, hyper, seed) {
+  if (state.lab) state.lab.free();
+  if (state.data) state.data.free();
+  state.lab = null;
+  state.data = null;
+  let lab;
+  let usedDefaults = false;
+  try {
+    lab = new Lab(data, hyper.learning_rate, hyper.batch_size, hyper.l2, seed);
+  } catch {
+    // The page passes its last valid values; should they not fit this data set, use the defaults.
+    const d = defaults();
+    lab = new Lab(data, d.learning_rate, d.batch_size, d.l2, d.seed);
+    usedDefaults = true;
+  }
+  state.data = data;
+  state.lab = lab;
+  newGeneration();
+  const evaluation = evaluateNow();
+  return {
+    dataset: data.dataset(),
+    trainSize: data.trainSize(),
+    testSize: data.testSize(),
+    classNames: data.classNames(),
+    transform: lab.transform(),
+    progress: lab.progress(),
+    generation: state.generation,
+    evaluation,
+    usedDefaults,
+  };
+}
+
+/** numpy files as the core's facade takes them: the first, and the second if there is one. */
+function numpyArgs(files) {
+  const [a, b] = files;
+  return [a.name, new Uint8Array(a.bytes), b ? b.name : undefined, b ? new Uint8Array(b.bytes) : undefined];
+}
+
 /** Request handlers: each returns the result (or throws); transfers go in `result.transfer`. */
 const HANDLERS = {
   async init() {
@@ -207,36 +252,21 @@ const HANDLERS = {
       throw new Error(`${errorData(e).message}. The data files are damaged: run ./lab setup again`, { cause: e });
     }
     buffers.length = 0;
-    if (state.lab) state.lab.free();
-    if (state.data) state.data.free();
-    state.lab = null;
-    state.data = null;
-    let lab;
-    let usedDefaults = false;
-    try {
-      lab = new Lab(data, hyper.learning_rate, hyper.batch_size, hyper.l2, seed);
-    } catch {
-      // The page passes its last valid values; should they not fit this data set, use the defaults.
-      const d = defaults();
-      lab = new Lab(data, d.learning_rate, d.batch_size, d.l2, d.seed);
-      usedDefaults = true;
-    }
-    state.data = data;
-    state.lab = lab;
-    newGeneration();
-    const evaluation = evaluateNow();
-    return {
-      dataset: data.dataset(),
-      trainSize: data.trainSize(),
-      testSize: data.testSize(),
-      classNames: data.classNames(),
-      transform: lab.transform(),
-      progress: lab.progress(),
-      generation: state.generation,
-      evaluation,
-      fromCache,
-      usedDefaults,
-    };
+    return { ...adoptData(data, hyper, seed), fromCache };
+  },
+
+  /**
+   * Your own data set from files the user picked (CSV or IDX; the core's `Data.fromFiles`
+   * validates them, row and column in its message): a fresh model on it. A set the core
+   * refuses leaves the current data and model as they were.
+   * @param {import('./protocol.js').Requests['loadFiles']} request
+   */
+  async loadFiles({ train, test, names, testShare, hyper, seed }) {
+    await state.wasmReady;
+    state.playing = false;
+    const bytes = (b) => (b ? new Uint8Array(b) : undefined);
+    const data = Data.fromFiles(bytes(train[0]), bytes(train[1]), bytes(test?.[0]), bytes(test?.[1]), bytes(names), testShare, seed);
+    return { ...adoptData(data, hyper, seed), fromCache: false, heldOut: data.heldOut() };
   },
 
   async validate({ learning_rate, batch_size, l2, seed }) {
@@ -377,6 +407,38 @@ const HANDLERS = {
     // The core's account of the resume ({seed, hyperparameters, hyper_applied,
     // progress_restored, exact}) as it is, with where the model now stands.
     return { ...r, progress: lab.progress(), generation: state.generation, evaluation };
+  },
+
+  /**
+   * numpy weights (one `.npz`, or two `.npy`): their test accuracy under each input transform
+   * they may expect (the core's `Lab.scoreNumpyWeights`); the model is not changed.
+   * @param {import('./protocol.js').Requests['scoreNumpy']} request
+   */
+  scoreNumpy({ files, customMean, customStd }) {
+    const lab = requireLab();
+    state.playing = false;
+    return lab.scoreNumpyWeights(...numpyArgs(files), customMean, customStd);
+  },
+
+  /**
+   * Put numpy weights on the model, for inputs `(pixel/255 − mean)/std` (the core re-expresses
+   * them for the lab's own transform): a new model generation at step 0. A refusal changes nothing.
+   * @param {import('./protocol.js').Requests['importNumpy']} request
+   */
+  importNumpy({ files, mean, std }) {
+    const lab = requireLab();
+    lab.importNumpyWeights(...numpyArgs(files), mean, std);
+    state.playing = false;
+    newGeneration();
+    const evaluation = evaluateNow();
+    return { progress: lab.progress(), generation: state.generation, evaluation };
+  },
+
+  /** The model as an `.npz` (W, b, mean, std, classes), for Export weights. */
+  exportNpz() {
+    const lab = requireLab();
+    const bytes = new Uint8Array(lab.exportNpz());
+    return { bytes, progress: lab.progress(), dataset: state.data.dataset(), transfer: [bytes.buffer] };
   },
 
   /** The weights file of the model as it is (no test figures): the page's checkpoint. */

@@ -80,8 +80,9 @@ pub fn start() {
 }
 
 /// The defaults shipped by the page and the CLI, and the limits the page checks before it asks:
-/// `{learning_rate, batch_size, l2, seed, max_learning_rate, max_l2, max_import_bytes, train_size
-/// (of the default data set, before it has loaded), play_chunk_ms}`.
+/// `{learning_rate, batch_size, l2, seed, max_learning_rate, max_l2, max_import_bytes,
+/// max_data_bytes (of one file of your own data set), max_classes, train_size (of the default
+/// data set, before it has loaded), play_chunk_ms}`.
 #[wasm_bindgen(js_name = defaults)]
 pub fn defaults() -> JsResult<JsValue> {
     #[derive(Serialize)]
@@ -93,6 +94,8 @@ pub fn defaults() -> JsResult<JsValue> {
         max_learning_rate: f64,
         max_l2: f64,
         max_import_bytes: usize,
+        max_data_bytes: usize,
+        max_classes: usize,
         train_size: usize,
         play_chunk_ms: f64,
     }
@@ -104,6 +107,8 @@ pub fn defaults() -> JsResult<JsValue> {
         max_learning_rate: train::MAX_LEARNING_RATE,
         max_l2: train::MAX_L2,
         max_import_bytes: crate::export::MAX_IMPORT_BYTES,
+        max_data_bytes: own::MAX_FILE_BYTES,
+        max_classes: own::MAX_CLASSES,
         train_size: DatasetKind::Mnist.train_size(),
         play_chunk_ms: PLAY_CHUNK_MS,
     })

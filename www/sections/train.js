@@ -5,6 +5,7 @@
 // axis (steps, epochs, examples seen; log scale), the accuracy zoom and the kept runs' legend.
 
 import { X_MODES } from '../chart-axes.js';
+import { download } from '../chart-export.js';
 import { createTestChart, createTrainChart, KEPT_COLORS } from '../charts.js';
 import { runLabel } from '../runs.js';
 import { deleteRun, keepFinishedRun, showRun } from '../runs-session.js';
@@ -13,6 +14,9 @@ import { el, setValue } from '../dom.js';
 import { handOff } from '../focus.js';
 import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
 import { renderTex, tex } from '../math.js';
+import { mountNumpyImport } from '../numpy-import.js';
+import { mountOwnDataPanel } from '../own-data-panel.js';
+import { exportNpz } from '../session-weights.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
 export const ID = 'train';
@@ -53,12 +57,14 @@ function field({ id, testid, label, hint, math, note }) {
   return { node, input, error };
 }
 
+const SHARE_NOTE = 'Holds ε, n, α, the seed and the data set — not the weights. Opening it starts the same run from step 0, and the same steps give the same numbers (if the settings stay as they are).';
+const SHARE_NOTE_FILES = 'A link cannot carry your files (they never leave this browser): it holds ε, n, α and the seed, and opens them on MNIST. Send the files along for the same run.';
+
 /** The link that replays the run from step 0 (updated as the settings change). */
 function shareParts() {
   const link = el('a', { testid: 'share-link', class: 'share-link', href: '#' });
   const copy = el('button', { type: 'button', class: 'btn btn-small', testid: 'copy-link' }, 'Copy link');
-  const note = el('p', { class: 'field-note', id: 'share-note' },
-    'Holds ε, n, α, the seed and the data set — not the weights. Opening it starts the same run from step 0, and the same steps give the same numbers (if the settings stay as they are).');
+  const note = el('p', { class: 'field-note', id: 'share-note', testid: 'share-note' }, SHARE_NOTE);
   return { link, copy, note };
 }
 
@@ -96,15 +102,17 @@ export function mount(root, session) {
     pause: el('button', { type: 'button', testid: 'pause', class: 'btn', title: 'Stop training' }, '❚❚ Pause'),
     reset: el('button', { type: 'button', testid: 'reset', class: 'btn', title: 'New random weights and shuffling from the seed' }, '↺ Reset'),
     exportWeights: el('button', { type: 'button', testid: 'export-weights', class: 'btn btn-ghost', title: 'Download W, b, μ, σ and the test figures as JSON' }, 'Export weights'),
+    exportNpz: el('button', { type: 'button', testid: 'export-npz', class: 'btn btn-ghost', title: 'Download W, b, μ, σ and the class names as a numpy .npz (np.load reads it)' }, '.npz'),
   };
-  const importInput = el('input', { id: 'import-weights', testid: 'import-weights', type: 'file', accept: '.json,application/json', class: 'visually-hidden' });
-  const importLabel = el('label', { for: 'import-weights', class: 'btn btn-ghost file-btn', title: 'Load a weights file written by Export weights' }, 'Import weights…');
+  const importInput = el('input', { id: 'import-weights', testid: 'import-weights', type: 'file', multiple: true, accept: '.json,.npy,.npz,application/json', class: 'visually-hidden' });
+  const importLabel = el('label', { for: 'import-weights', class: 'btn btn-ghost file-btn', title: 'Load a weights file written by Export weights (JSON), or numpy weights: an .npz, or W.npy and b.npy' }, 'Import weights…');
   const importResult = el('p', { testid: 'import-message', class: 'toolbar-note', role: 'status' });
   const saved = el('p', { testid: 'saved', class: 'saved-note', data: { value: '' } });
+  const numpy = mountNumpyImport(session);
   importInput.addEventListener('change', () => {
-    const file = importInput.files && importInput.files[0];
+    const files = [...(importInput.files || [])];
     importInput.value = '';
-    if (file) session.importWeights(file);
+    if (files.length) numpy.choose(files);
   });
   const refusal = el('p', { class: 'toolbar-note', role: 'status' });
 
@@ -142,16 +150,22 @@ export function mount(root, session) {
   buttons.play.addEventListener('click', () => session.play());
   buttons.pause.addEventListener('click', () => session.pause());
   buttons.reset.addEventListener('click', () => session.reset());
+  buttons.exportNpz.addEventListener('click', async () => {
+    buttons.exportNpz.disabled = true;
+    try {
+      const { bytes, filename } = await exportNpz(session);
+      download(new Blob([/** @type {BlobPart} */ (/** @type {unknown} */ (bytes))], { type: 'application/octet-stream' }), filename);
+    } catch (e) {
+      session.fail(`Export failed: ${e.message}`);
+    } finally {
+      session.invalidate('controls');
+    }
+  });
   buttons.exportWeights.addEventListener('click', async () => {
     buttons.exportWeights.disabled = true;
     try {
       const { json, filename } = await session.exportWeights();
-      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-      const a = el('a', { href: url, download: filename, class: 'visually-hidden' });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      download(new Blob([json], { type: 'application/json' }), filename);
     } catch (e) {
       session.fail(`Export failed: ${e.message}`);
     } finally {
@@ -176,10 +190,20 @@ export function mount(root, session) {
     { id: 'dataset', testid: 'dataset', 'aria-describedby': 'dataset-note' },
     el('option', { value: 'mnist' }, 'MNIST digits'),
     el('option', { value: 'fashion' }, 'Fashion-MNIST'),
+    el('option', { value: 'files' }, 'Your files…'),
   );
   const datasetNote = el('p', { id: 'dataset-note', class: 'field-note' });
   const transformMath = [el('div', { class: 'math math-display' }), el('div', { class: 'math math-display' })];
-  select.addEventListener('change', () => session.loadDataset(select.value));
+  const ownPanel = mountOwnDataPanel(session, () => {
+    select.value = s.dataset;
+  });
+  select.addEventListener('change', () => {
+    if (select.value === 'files') ownPanel.open();
+    else {
+      ownPanel.close();
+      session.loadDataset(select.value);
+    }
+  });
 
   const fields = {
     learning_rate: field({
@@ -301,11 +325,12 @@ export function mount(root, session) {
       'div',
       { class: 'toolbar', role: 'group', 'aria-label': 'Training controls' },
       el('div', { class: 'toolbar-buttons' }, buttons.step, buttons.play, buttons.pause, buttons.reset),
-      el('div', { class: 'toolbar-buttons toolbar-files' }, importInput, importLabel, buttons.exportWeights),
+      el('div', { class: 'toolbar-buttons toolbar-files' }, importInput, importLabel, buttons.exportWeights, buttons.exportNpz),
     ),
     pace,
     refusal,
     importResult,
+    numpy.node,
     saved,
     el('dl', { class: 'stats' }, ...Object.values(stats).map((x) => x.node)),
     el(
@@ -319,6 +344,7 @@ export function mount(root, session) {
           'div',
           { class: 'field' },
           el('div', { class: 'field-row' }, el('label', { for: 'dataset' }, 'Data set'), select),
+          ownPanel.node,
           el('div', { class: 'field-math formula-row' }, ...transformMath),
           datasetNote,
         ),
@@ -420,6 +446,7 @@ export function mount(root, session) {
     setValue(speedReadout, paceText(s.pace, s.hyper ? s.hyper.batch_size : 0, s.trainSize), s.pace === null ? 'full' : s.pace);
     buttons.reset.disabled = !loaded || Boolean(s.errors.seed);
     buttons.exportWeights.disabled = !loaded;
+    buttons.exportNpz.disabled = !loaded;
     handOff(buttons.play, buttons.pause);
     handOff(buttons.trainEpochs, buttons.pause);
     handOff(buttons.pause, buttons.play, buttons.step);
@@ -440,7 +467,8 @@ export function mount(root, session) {
       option.textContent = `${name === 'mnist' ? 'MNIST digits' : 'Fashion-MNIST'}${option.disabled ? ' (unavailable)' : ''}`;
       option.title = option.disabled ? reason : '';
     }
-    if (!s.busy && select.value !== s.dataset) select.value = s.dataset;
+    if (!s.busy && select.value !== s.dataset && !ownPanel.isOpen()) select.value = s.dataset;
+    ownPanel.render();
     renderDatasetNote();
   }
 
@@ -452,6 +480,7 @@ export function mount(root, session) {
     if (!v) setValue(saved, '', '');
     else if (v.error) setValue(saved, `Not saved in this browser: ${v.error}`, '');
     else setValue(saved, `Saved in this browser at step ${formatInt(v.step)} (${new Date(v.savedAt).toLocaleTimeString('en-GB')}); a reload continues from there.`, v.step);
+    setValue(share.note, s.dataset === 'files' ? SHARE_NOTE_FILES : SHARE_NOTE);
     if (s.link && share.link.getAttribute('href') !== s.link) {
       share.link.href = s.link;
       setValue(share.link, s.link.slice(s.link.indexOf('?')));
@@ -528,7 +557,8 @@ export function mount(root, session) {
 
   session.on('frame', (changes) => {
     if (changes.has('controls') || changes.has('status') || changes.has('dataset') || changes.has('load')) renderControls();
-    if (changes.has('import') || changes.has('saved') || changes.has('hyper')) renderFiles();
+    if (changes.has('import') || changes.has('saved') || changes.has('hyper') || changes.has('dataset')) renderFiles();
+    if (changes.has('own-data')) ownPanel.render();
     if (changes.has('hyper')) renderHyper();
     if (changes.has('progress')) renderProgress();
     if (changes.has('train')) renderTrain();
