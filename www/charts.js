@@ -208,17 +208,6 @@ function runTable(view, steps, seenAt, trainSize, ys) {
   return [keep.map((i) => xs[i]), ...ys.map((y) => keep.map((i) => y[i]))];
 }
 
-/** @type {any[]} */
-let holesCache = [];
-/**
- * A column of `n` missing values (shared: never written to).
- * @param {number} n
- */
-function holes(n) {
-  if (holesCache.length !== n) holesCache = new Array(n).fill(undefined);
-  return holesCache;
-}
-
 /** The visible kept runs, by slot. */
 function visibleKept(view) {
   /** @type {(import('./runs.js').KeptRun|null)[]} */
@@ -250,6 +239,12 @@ function createRunChart(container, kind) {
   /** @type {SeriesSpec[]} */
   let specs = [];
   const title = () => figureTitle(container);
+  /** @type {any[]} A column of missing values as long as this run's (shared by the empty kept series, never written to). */
+  let holesOf = [];
+  const holes = (n) => {
+    if (holesOf.length !== n) holesOf = new Array(n).fill(undefined);
+    return holesOf;
+  };
 
   /** @type {(SeriesSpec & Record<string, any>)[]} */
   const currentSeries = isTrain
