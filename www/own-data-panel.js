@@ -32,7 +32,7 @@ export function mountOwnDataPanel(session, onClose) {
     el('p', { class: 'field-note' }, 'Your own 28 × 28 grayscale images: a CSV with one image per row, ', el('code', {}, 'label,pixel0,…,pixel783'), ' (values 0–255, ink bright, header optional), or an IDX images file with its labels file, as MNIST’s. Labels 0 … c − 1.'),
     train.node,
     test.node,
-    el('div', { class: 'own-data-file' }, el('label', { for: 'own-data-holdout' }, 'Without a test file, hold out this share of the training rows (chosen with the seed)'), holdout),
+    el('div', { class: 'own-data-file' }, el('label', { for: 'own-data-holdout' }, 'Held-out share, if no test file (chosen with the seed)'), holdout),
     names.node,
     el('p', { class: 'field-note' }, 'Names: one per line or comma-separated, in label order (else a first CSV line “# classes: a, b, c”, else the digits).'),
     limits,

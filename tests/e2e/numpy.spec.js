@@ -42,6 +42,18 @@ async function exportNpz(page, dir) {
   return path;
 }
 
+/** Drop a file on the import/export buttons, as a file dragged from the desktop. */
+async function dropFile(page, path) {
+  const bytes = [...readFileSync(path)];
+  const name = path.split('/').pop();
+  const dataTransfer = await page.evaluateHandle(({ bytes, name }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], name));
+    return dt;
+  }, { bytes, name });
+  await byId(page, 'weights-drop').dispatchEvent('drop', { dataTransfer });
+}
+
 /** The accuracies the chooser states: {id: data-accuracy}. */
 async function chooserAccuracies(page) {
   const radios = page.locator('[data-testid^="numpy-transform-"]');
@@ -108,13 +120,13 @@ np.save(sys.argv[2], z["W"]); np.save(sys.argv[3], z["b"].astype(np.float64))`,
     await waitNum(page, 'test-accuracy', (a) => a === accuracy, { message: 'the imported model scores what it did before' });
     expect(await num(page, 'step-count')).toBe(0);
 
-    // Two .npy files written by numpy, chosen one after the other (b is float64).
+    // Two .npy files written by numpy, one chosen, then the other dropped (b is float64).
     await byId(page, 'reset').click();
     await waitNum(page, 'test-accuracy', (a) => a < 0.5);
     await byId(page, 'import-weights').setInputFiles(join(dir, 'W.npy'));
     await expect(byId(page, 'import-message')).toContainText('now choose the other .npy');
     await expect(chooser).toBeHidden();
-    await byId(page, 'import-weights').setInputFiles(join(dir, 'b.npy'));
+    await dropFile(page, join(dir, 'b.npy')); // the second one dropped on the buttons
     await expect(chooser).toBeVisible();
     expect((await chooserAccuracies(page)).standardised).toBe(accuracy);
     await byId(page, 'numpy-import-ok').click();

@@ -70,7 +70,7 @@ function shareParts() {
 
 function stat(testid, label) {
   const value = el('dd', { testid, class: 'stat-value', data: { value: '0' } }, NONE);
-  const sub = el('span', { class: 'stat-sub' });
+  const sub = el('dd', { class: 'stat-sub' });
   return { node: el('div', { class: 'stat' }, el('dt', {}, label), value, sub), value, sub };
 }
 
@@ -115,6 +115,16 @@ export function mount(root, session) {
     if (files.length) numpy.choose(files);
   });
   const refusal = el('p', { class: 'toolbar-note', role: 'status' });
+  // Weights files may also be dropped on the import and export buttons (a .npy, then its partner).
+  const filesBox = el('div', { class: 'toolbar-buttons toolbar-files', testid: 'weights-drop' }, importInput, importLabel, buttons.exportWeights, buttons.exportNpz);
+  filesBox.addEventListener('dragover', (e) => {
+    if (!importInput.disabled && e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  });
+  filesBox.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const files = [...(e.dataTransfer?.files || [])];
+    if (files.length && !importInput.disabled) numpy.choose(files);
+  });
 
   // --- Pace: how fast Play trains, and "Train N epochs" ----------------------------------------
   const speed = el(
@@ -318,14 +328,14 @@ export function mount(root, session) {
           'Minibatch stochastic gradient descent on the 60,000 training images, in a background thread of your browser. ',
           'Change the learning rate, batch size or α while it runs: the next step uses them.',
         ),
-        el('div', { class: 'formula-row model-formula', 'aria-label': 'The model' }, ...TEX.model.map((m) => tex(m, { display: true }))),
+        el('div', { class: 'formula-row model-formula', role: 'group', 'aria-label': 'The model' }, ...TEX.model.map((m) => tex(m, { display: true }))),
       ),
     ),
     el(
       'div',
       { class: 'toolbar', role: 'group', 'aria-label': 'Training controls' },
       el('div', { class: 'toolbar-buttons' }, buttons.step, buttons.play, buttons.pause, buttons.reset),
-      el('div', { class: 'toolbar-buttons toolbar-files' }, importInput, importLabel, buttons.exportWeights, buttons.exportNpz),
+      filesBox,
     ),
     pace,
     refusal,
