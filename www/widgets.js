@@ -16,7 +16,7 @@ import { tex } from './math.js';
  */
 export function figure(testid, label, unit = '') {
   const value = el('dd', { testid, class: 'fig-value', data: { value: '' } }, NONE);
-  const note = el('span', { class: 'fig-note' });
+  const note = el('dd', { class: 'fig-note' }); // a second dd: a dl's groups hold only dt and dd
   const node = el('div', { class: 'fig' }, el('dt', {}, label), value, note);
   return {
     node,

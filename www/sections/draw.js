@@ -36,7 +36,9 @@ export function mount(root, session) {
   /** This section's view state (pending requests, last prepared image). */
   const view = { dirty: false, inFlight: false, pixels: null, lastRepredict: 0, repredicting: false, repredictTimer: 0, stale: false, imageRequest: 0, drawNote: false };
 
-  const canvas = el('canvas', { testid: 'draw-canvas', class: 'pad', width: PAD_SIZE, height: PAD_SIZE, 'aria-label': 'Drawing pad: draw a digit with the mouse, a pen or a finger', role: 'img' });
+  const canvas = el('canvas', { testid: 'draw-canvas', class: 'pad', width: PAD_SIZE, height: PAD_SIZE, 'aria-label': 'Drawing pad: draw a digit with the mouse, a pen or a finger', role: 'img', 'aria-describedby': 'pad-help' });
+  // How to use the pad, for a screen reader; the keyboard's route is Open image….
+  const padHelp = el('p', { id: 'pad-help', testid: 'pad-help', class: 'visually-hidden' }, 'Draw with the mouse, a pen or a finger; the prediction follows as you draw, and Clear starts again. Without a pointer, use Open image… below the pad to classify a picture file instead.');
   const heading = el('h2', { testid: 'draw-heading' }, 'Draw a digit');
   const lede = el('p', { class: 'lede' });
   const brush = el('input', { id: 'brush', type: 'range', min: '6', max: '40', step: '1', value: String(DEFAULT_BRUSH) });
@@ -88,6 +90,7 @@ export function mount(root, session) {
         'div',
         { class: 'card pad-card' },
         el('div', { class: 'pad-frame' }, canvas),
+        padHelp,
         el(
           'div',
           { class: 'pad-tools' },

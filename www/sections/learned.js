@@ -79,7 +79,7 @@ function build(root, session) {
       'div',
       { class: 'lesson-grid' },
       el('div', { class: 'card' }, el('h3', {}, 'The ten weight vectors w⁽ᵏ⁾ as 28 × 28 images'), weightGrid, weightBar.node),
-      el('div', { class: 'card lesson-side' }, stepFig.node, el('h3', {}, 'The bias vector b'), biasBox, status.node),
+      el('div', { class: 'card lesson-side' }, el('dl', { class: 'fig-one' }, stepFig.node), el('h3', {}, 'The bias vector b'), biasBox, status.node),
     ),
     el('h3', { class: 'lesson-sub' }, 'Which pixels made the decision: w⁽ᵏ⁾ ⊙ x for the top classes'),
     el(
@@ -94,7 +94,7 @@ function build(root, session) {
     el(
       'div',
       { class: 'lesson-grid-confusion' },
-      el('div', { class: 'card table-card' }, el('div', { class: 'confusion-head' }, accFig.node, refresh), matrix, el('p', { class: 'lesson-note' }, 'Row: true class; column: predicted class; number: how many of the test images. Colour: share of the row.')),
+      el('div', { class: 'card table-card' }, el('div', { class: 'confusion-head' }, el('dl', { class: 'fig-one' }, accFig.node), refresh), matrix, el('p', { class: 'lesson-note' }, 'Row: true class; column: predicted class; number: how many of the test images. Colour: share of the row.')),
       el('div', { class: 'card' }, galleryTitle, gallery),
     ),
   );

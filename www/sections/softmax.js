@@ -73,7 +73,9 @@ function build(root, session) {
   const inputNote = el('p', { class: 'lesson-note' });
   const status = statusLine('softmax-status');
   const rows = [];
-  const { node: table, body: tbody } = numTable('softmax-table', ['k', 'z_k', 'z_k - m', 'e^{z_k - m}', '\\hat{y}_k', 'y_k'].map((h) => tex(h)));
+  // Each header also in words: axe counts no MathML as a header's text (empty-table-header).
+  const HEADS = [['k', 'k'], ['z_k', 'z k'], ['z_k - m', 'z k minus m'], ['e^{z_k - m}', 'e to the z k minus m'], ['\\hat{y}_k', 'y hat k'], ['y_k', 'y k']];
+  const { node: table, body: tbody } = numTable('softmax-table', HEADS.map(([h, words]) => el('span', {}, el('span', { class: 'visually-hidden' }, words), el('span', { 'aria-hidden': 'true' }, tex(h)))));
   const figs = {
     shift: figure('softmax-shift', 'shift m = max z_k'),
     sum: figure('softmax-sum', 'Σ e^(z_k − m)'),
