@@ -10,8 +10,10 @@ test('an MNIST image is 28 × 28 = 784 pixels', () => {
   assert.equal(PIXELS, SIDE * SIDE);
 });
 
-test('every data set a link may name has a human name, and no other', () => {
-  assert.deepEqual(Object.keys(DATASET_NAMES).sort(), [...LINK_DATASETS].sort());
+test('every data set a link may name has a human name, and so has your own (which no link may name)', () => {
+  assert.deepEqual(Object.keys(DATASET_NAMES).sort(), [...LINK_DATASETS, 'files'].sort());
+  assert.ok(!LINK_DATASETS.includes('files'), 'a link cannot carry files');
+  assert.equal(DATASET_NAMES.files, 'your data set');
   assert.equal(DATASET_NAMES.mnist, 'MNIST');
   assert.equal(DATASET_NAMES.fashion, 'Fashion-MNIST');
 });
