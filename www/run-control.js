@@ -221,7 +221,7 @@ export class Runner {
     const started = Boolean(this.experiment) && left < this.total;
     const rest = steps > 0 ? `${started ? 'the ' + what + ' left' : 'the run’s ' + what}` : '';
     let text;
-    if (this.pace === null) text = steps > 0 ? `Full speed: ${rest} take as long as this machine needs (a second or so).` : 'Full speed.';
+    if (this.pace === null) text = steps > 0 ? `Full speed: ${rest}, as fast as this machine can.` : 'Full speed.';
     else text = `${formatInt(this.pace)} step${this.pace === 1 ? '' : 's'}/s${steps > 0 ? `: ${rest} take ${formatDuration(steps / this.pace)}` : ''}.`;
     setValue(this.speed.readout, text, this.pace === null ? 'full' : this.pace);
   }

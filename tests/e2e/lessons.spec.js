@@ -12,7 +12,7 @@ const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
 /** The page's sections, in the order of the lecture. */
-const ORDER = ['sigmoid', 'logistic', 'attenuation', 'softmax', 'train', 'draw', 'learned', 'ex-l2', 'ex-positive', 'ex-lr'];
+const ORDER = ['sigmoid', 'logistic', 'attenuation', 'softmax', 'train', 'step-view', 'draw', 'learned', 'ex-l2', 'ex-positive', 'ex-lr'];
 
 /** Scroll a section into view (its charts are made when it comes near). */
 async function visit(page, id) {

@@ -280,7 +280,7 @@ function build(root, session) {
     });
     charts.sweep = createLineChart(sweepCard.box, {
       x: { label: 'α of N1 (log scale)', log: true },
-      y: [{ label: 'final cross-entropy (nats)', log: true }],
+      y: [{ label: 'cross-entropy (nats)', log: true }],
       series: [
         { label: 'N1 training', stroke: PALETTE.n1, width: 2.5, points: true },
         { label: 'N1 test', stroke: PALETTE.n1, dash: dashed, points: true },
