@@ -95,8 +95,9 @@ export function lossRange(min, max) {
 
 /**
  * The accuracy axis (%): 0–100, or zoomed to the data. Zoomed, the top is the next whole ten
- * above the best point and the bottom the ten below the worst run's best, at least 20 points
- * lower (a run at 92 % shows 80–100 %); the early climb then runs off the bottom.
+ * above the best point and the bottom the ten below the worst run's best (at least a point below
+ * it, so that it is not drawn on the edge), at least 20 points lower (a run at 92 % shows
+ * 80–100 %); the early climb then runs off the bottom.
  * @param {number[][]} runs each shown run's accuracies in %
  * @param {boolean} zoom
  * @returns {[number, number]}
@@ -105,7 +106,7 @@ export function accuracyRange(runs, zoom) {
   const bests = runs.map((r) => Math.max(...r.filter(Number.isFinite))).filter(Number.isFinite);
   if (!zoom || bests.length === 0) return [0, 100];
   const top = Math.min(100, Math.ceil((Math.max(...bests) + 1) / 10) * 10);
-  const bottom = Math.max(0, Math.min(Math.floor(Math.min(...bests) / 10) * 10, top - 20));
+  const bottom = Math.max(0, Math.min(Math.floor((Math.min(...bests) - 1) / 10) * 10, top - 20));
   return [bottom, top];
 }
 

@@ -70,7 +70,8 @@ test('ranges: losses from 0; accuracy zoomed to the data (80–100 % at 92 %) or
   assert.deepEqual(accuracyRange([[9.8, 85, 91.5, 92.1]], true), [80, 100]);
   assert.deepEqual(accuracyRange([[9.8, 85, 91.5, 92.1]], false), [0, 100]);
   assert.deepEqual(accuracyRange([[9.8, 81]], true), [70, 90]);
-  assert.deepEqual(accuracyRange([[10, 92], [10, 60]], true), [60, 100], 'the worst run stays on the chart');
+  assert.deepEqual(accuracyRange([[10, 92], [10, 60]], true), [50, 100], 'the worst run stays on the chart');
+  assert.deepEqual(accuracyRange([[10, 70.2]], true), [60, 80], 'not on the bottom edge');
   assert.deepEqual(accuracyRange([[99.5]], true), [80, 100]);
   assert.deepEqual(accuracyRange([], true), [0, 100]);
 });
