@@ -17,3 +17,18 @@ export const META_CSP = [
 ].join('; ');
 
 export const HEADER_CSP = `${META_CSP}; frame-ancestors 'none'`;
+
+/**
+ * The header of the embed view (index.html?embed=<section>, www/view.js) only: the same policy, but
+ * the page may be framed by `ancestors` (serve.mjs --embed-origins; `*` = any course page).
+ * @param {string} [ancestors] a frame-ancestors source list
+ */
+export const embedCsp = (ancestors = '*') => `${META_CSP}; frame-ancestors ${ancestors}`;
+
+/** A frame-ancestors source list from --embed-origins ("*" or origins, comma- or space-separated); throws on anything else. */
+export function embedAncestors(list) {
+  const items = list.split(/[\s,]+/).filter(Boolean);
+  const bad = items.filter((o) => o !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
+  if (!items.length || bad.length) throw new Error(`--embed-origins takes * or origins such as https://course.example.edu; got ${JSON.stringify(list)}`);
+  return items.join(' ');
+}

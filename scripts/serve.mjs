@@ -1,6 +1,8 @@
 // Static server for the lab: only the page, its modules and the generated data, on localhost.
 // Sends the Content-Security-Policy (nothing leaves the machine) and correct MIME types.
-// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--bench]
+// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--embed-origins '*'] [--bench]
+// --embed-origins: who may frame the embed view (index.html?embed=<section>): * (default) or a
+// list of origins; every other page is sent with frame-ancestors 'none'.
 // --host 0.0.0.0 listens on every interface and prints the machine's addresses (a classroom on
 // one laptop: students open the printed URL); the default listens on this machine only.
 // --bench also serves the benchmark pages (tests/bench/) and the TensorFlow.js files they
@@ -12,7 +14,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './precache.mjs';
-import { HEADER_CSP } from './csp.mjs';
+import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -50,11 +52,21 @@ const MIME = {
 
 // The policy (scripts/csp.mjs): the same as index.html's meta element, plus frame-ancestors.
 const CSP = HEADER_CSP;
+let EMBED_CSP;
+try {
+  EMBED_CSP = embedCsp(embedAncestors(arg('--embed-origins', '*')));
+} catch (e) {
+  console.error(`error: ${e.message}`);
+  process.exit(2);
+}
 
 const server = createServer((req, res) => {
   let path;
+  let embed;
   try {
-    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const url = new URL(req.url, 'http://x');
+    path = decodeURIComponent(url.pathname);
+    embed = url.searchParams.has('embed');
   } catch {
     res.writeHead(400).end('bad request');
     return;
@@ -82,7 +94,8 @@ const server = createServer((req, res) => {
     'Content-Type': MIME[type] || 'application/octet-stream',
     'Cache-Control': 'no-cache',
     ETag: etag,
-    'Content-Security-Policy': CSP,
+    // Only the page's embed view may be framed (by --embed-origins); everything else: frame-ancestors 'none'.
+    'Content-Security-Policy': embed && path === '/index.html' ? EMBED_CSP : CSP,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',

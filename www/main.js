@@ -11,6 +11,7 @@ import { startOffline } from './offline.js';
 import { el } from './dom.js';
 import { createPresenter } from './present.js';
 import { mountKeys, sectionInView } from './keys.js';
+import { applyView, parseView } from './view.js';
 import * as sigmoid from './sections/sigmoid.js';
 import * as logistic from './sections/logistic.js';
 import * as attenuation from './sections/attenuation.js';
@@ -33,7 +34,11 @@ const toc = document.getElementById('toc-list');
 const main = document.getElementById('sections');
 const credits = toc.lastElementChild;
 mountNotices(main, session);
-for (const section of SECTIONS) {
+// ?only=<id> and ?embed=<id> (view.js): one section, the others not built.
+const view = parseView(location.search, SECTIONS.map((s) => s.ID));
+if (view.problem) session.notify('view', 'warn', `This link's view could not be used — ${view.problem}.`);
+const shown = view.section ? SECTIONS.filter((s) => s.ID === view.section) : SECTIONS;
+for (const section of shown) {
   const root = el('section', { id: section.ID, class: 'section', 'aria-labelledby': `${section.ID}-title` });
   main.append(root);
   section.mount(root, session);
@@ -41,10 +46,11 @@ for (const section of SECTIONS) {
   if (heading) heading.id = `${section.ID}-title`;
   toc.insertBefore(el('li', {}, el('a', { href: `#${section.ID}` }, section.TITLE)), credits);
 }
+applyView(view, main, shown[0].TITLE);
 // Sections exist now: honour an anchor in the URL that pointed at one of them.
 if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 // Presenter mode (?present) and the keyboard shortcuts.
-const presenter = createPresenter(SECTIONS.map((s) => ({ id: s.ID, title: s.TITLE })), { onShortcuts: () => keys.showShortcuts() });
+const presenter = createPresenter(shown.map((s) => ({ id: s.ID, title: s.TITLE })), { onShortcuts: () => keys.showShortcuts() });
 const keys = mountKeys({ presenter });
 document.querySelector('[data-testid="present"]')?.addEventListener('click', () => presenter.enter(sectionInView(null)?.id));
 document.querySelector('[data-testid="shortcuts-open"]')?.addEventListener('click', () => keys.showShortcuts());

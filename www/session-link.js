@@ -4,7 +4,7 @@
 // gone back to).
 
 import { DATASET_NAMES } from './constants.js';
-import { LINK_NAMES, parseLink } from './share.js';
+import { LINK_NAMES, VIEW_PARAMS, parseLink } from './share.js';
 import { openSaved } from './session-checkpoints.js';
 import { describeFiles } from './session-own-data.js';
 
@@ -77,7 +77,11 @@ export async function applyLink(session, link) {
     ]);
   }
   const loc = globalThis.location;
-  if (loc) globalThis.history?.replaceState(null, '', `${loc.pathname}${loc.hash}`);
+  if (loc) {
+    // How the page is shown (?only=, ?embed=, ?present) stays in the address; the run's settings go.
+    const view = new URLSearchParams([...new URLSearchParams(loc.search)].filter(([name]) => VIEW_PARAMS.includes(name))).toString();
+    globalThis.history?.replaceState(null, '', `${loc.pathname}${view ? `?${view}` : ''}${loc.hash}`);
+  }
   return dataset;
 }
 

@@ -9,8 +9,8 @@ export const LINK_PARAMS = { lr: 'learning_rate', batch: 'batch_size', l2: 'l2',
 export const LINK_NAMES = Object.fromEntries(Object.entries(LINK_PARAMS).map(([name, field]) => [field, name]));
 /** Data sets a link may name. */
 export const LINK_DATASETS = ['mnist', 'fashion'];
-/** Parameters of how the page is shown, not of the run (presenter mode, present.js): passed over. */
-export const VIEW_PARAMS = ['present', 'step'];
+/** Parameters of how the page is shown, not of the run (presenter mode, present.js; one section, view.js): passed over. */
+export const VIEW_PARAMS = ['present', 'step', 'only', 'embed'];
 /** A plain decimal number: no hex, no "Infinity", no spaces. */
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** Longest value quoted back in a message. */
