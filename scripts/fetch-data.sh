@@ -73,9 +73,14 @@ entry() { # entry NAME: the "files" … "md5" members of an available data set
     "${FILES[@]}" "$(list "$1" gz_bytes | tr -d '"')" "$(list "$1" gz_sha256)" "$(list "$1" raw_md5)"
 }
 
-cat > data/manifest.json <<JSON
+# Written beside and moved into place, and only when it changed: a running server (or a page
+# loading) never reads a half-written manifest, and an unchanged one keeps its date.
+cat > data/manifest.json.tmp <<JSON
 {
   "mnist": {"status": "available", $(entry mnist)},
   "fashion": {"status": "$fashion_status", "reason": "$fashion_reason"$( [ "$fashion_status" = available ] && printf ', %s' "$(entry fashion)")}
 }
 JSON
+if cmp -s data/manifest.json.tmp data/manifest.json; then rm -f data/manifest.json.tmp
+else mv -f data/manifest.json.tmp data/manifest.json
+fi
