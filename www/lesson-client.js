@@ -11,7 +11,7 @@ export const CHUNK_MS = 30;
 /**
  * What one chunk of an experiment did: the records of its units, and at a pace the wait until
  * the next unit is due.
- * @typedef {import('./protocol.js').LessonRunResult & {wait_ms?: number}} RunResult
+ * @typedef {import('./protocol.js').LessonRunResult} RunResult
  */
 
 /** One client per session (the worker is the session's). */

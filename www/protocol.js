@@ -158,7 +158,7 @@
 
 /**
  * One chunk of an experiment.
- * @typedef {{records: any[], units: number, summary: any, ms?: number}} LessonRunResult
+ * @typedef {{records: any[], units: number, summary: any, ms?: number, wait_ms?: number}} LessonRunResult
  */
 
 /**
@@ -194,7 +194,7 @@
  *   '__test': {action: TestAction},
  *   'lesson:defaults': {kind: ExperimentKind},
  *   'lesson:create': {kind: ExperimentKind, config: object},
- *   'lesson:run': {handle: number, maxUnits?: number, budgetMs?: number, summary?: boolean},
+ *   'lesson:run': {handle: number, maxUnits?: number, budgetMs?: number, summary?: boolean, pace?: number|null},
  *   'lesson:summary': {handle: number},
  *   'lesson:weights': {handle: number},
  *   'lesson:free': {handle: number},

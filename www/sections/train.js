@@ -12,7 +12,7 @@ import { deleteRun, keepFinishedRun, showRun } from '../runs-session.js';
 import { PACES } from '../session-state.js';
 import { el, setValue } from '../dom.js';
 import { handOff } from '../focus.js';
-import { formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
+import { formatEpochs, formatInt, formatLoss, formatPercent, formatRate, NONE } from '../format.js';
 import { renderTex, tex } from '../math.js';
 import { mountNumpyImport } from '../numpy-import.js';
 import { mountOwnDataPanel } from '../own-data-panel.js';
@@ -518,7 +518,7 @@ export function mount(root, session) {
     const p = s.progress;
     setValue(stats.step.value, formatInt(p.step), p.step);
     // Round down: never claim a pass that has not finished (2.998 shows as 2.99).
-    setValue(stats.epoch.value, (Math.floor(p.epochs_fraction * 100) / 100).toFixed(2), p.epochs_fraction);
+    setValue(stats.epoch.value, formatEpochs(p.epochs_fraction), p.epochs_fraction);
     setValue(stats.epoch.sub, `${formatInt(p.epoch)} full pass${p.epoch === 1 ? '' : 'es'}`);
     setValue(stats.seen.value, formatInt(p.examples_seen), p.examples_seen);
     setValue(stats.seen.sub, s.trainSize ? `${formatInt(s.trainSize)} per epoch` : '');
