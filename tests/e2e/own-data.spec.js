@@ -43,7 +43,23 @@ function fixtures() {
   value[4] = value[4].replace(/^(\d+),((?:\d+,){99})\d+/, '$1,$2256');
   const label = train.slice(0, 10);
   label[6] = label[6].replace(/^\d+/, '25');
+  // The same 300 images as an IDX pair (MNIST's format: big-endian header, then bytes).
+  const images = Buffer.alloc(16 + train.length * 784);
+  images.writeUInt32BE(0x803, 0);
+  images.writeUInt32BE(train.length, 4);
+  images.writeUInt32BE(28, 8);
+  images.writeUInt32BE(28, 12);
+  const labels = Buffer.alloc(8 + train.length);
+  labels.writeUInt32BE(0x801, 0);
+  labels.writeUInt32BE(train.length, 4);
+  train.forEach((row, i) => {
+    const cells = row.split(',').map(Number);
+    labels[8 + i] = cells[0];
+    images.set(cells.slice(1), 16 + i * 784);
+  });
   return {
+    idxImages: write('own-images-idx3-ubyte', images),
+    idxLabels: write('own-labels-idx1-ubyte', labels),
     train: write('train-012.csv', `${HEADER}\n${train.join('\n')}\n`),
     test: write('test-012.csv', `${test.join('\r\n')}\r\n`),
     names: write('names.txt', `${NAMES.join('\n')}\n`),
@@ -163,6 +179,11 @@ test.describe('your own data set', () => {
     await expect(byId(page, 'own-data-message')).toContainText('Loaded 240 training images and 60 test images held out of the training file (share 0.2');
     await expect(byId(page, 'own-data-message')).toContainText('3 classes: 0, 1, 2.');
     await expect(byId(page, 'status')).toContainText('240 training and 60 test images');
+
+    // An IDX images + labels pair (chosen together, in either order), half held out.
+    await pick(page, { train: [f.idxLabels, f.idxImages], holdout: 0.5 });
+    await byId(page, 'own-data-load').click();
+    await expect(byId(page, 'own-data-message')).toContainText('Loaded 150 training images and 150 test images held out of the training file (share 0.5');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await byId(page, 'own-data').scrollIntoViewIfNeeded();
