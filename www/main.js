@@ -11,7 +11,10 @@ import { startOffline } from './offline.js';
 import { el } from './dom.js';
 import { createPresenter } from './present.js';
 import { mountKeys, sectionInView } from './keys.js';
-import { applyView, parseView } from './view.js';
+import { applyPresets, applyView, mountSectionLinks, parseView } from './view.js';
+import { parseLink } from './share.js';
+import { presets } from './session-link.js';
+import { deferBuild } from './run-control.js';
 import * as sigmoid from './sections/sigmoid.js';
 import * as logistic from './sections/logistic.js';
 import * as attenuation from './sections/attenuation.js';
@@ -47,6 +50,12 @@ for (const section of shown) {
   toc.insertBefore(el('li', {}, el('a', { href: `#${section.ID}` }, section.TITLE)), credits);
 }
 applyView(view, main, shown[0].TITLE);
+// An instructor's link: the sections' controls it presets and hides, once their bodies are built
+// (deferBuild runs in order); what is refused joins the link's notice.
+presets.problems = new Promise((done) => {
+  deferBuild(() => done(applyPresets(parseLink(location.search).values, main)));
+});
+mountSectionLinks(shown.map((s) => /** @type {HTMLElement} */ (document.getElementById(s.ID))), session);
 // Sections exist now: honour an anchor in the URL that pointed at one of them.
 if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 // Presenter mode (?present) and the keyboard shortcuts.

@@ -8,6 +8,9 @@ import { LINK_NAMES, VIEW_PARAMS, parseLink } from './share.js';
 import { openSaved } from './session-checkpoints.js';
 import { describeFiles } from './session-own-data.js';
 
+/** What the page could not take of a link's section controls (view.js applyPresets, once the sections are built; main.js sets it). */
+export const presets = { problems: Promise.resolve(/** @type {string[]} */ ([])) };
+
 /**
  * What the page opens with: the run a shared link names (the saved session is kept aside),
  * else the saved session (to be resumed), else MNIST with the settings in `session.state.hyper`.
@@ -52,7 +55,7 @@ export async function chooseOpening(session, saved) {
 export async function applyLink(session, link) {
   const s = session.state;
   const v = link.values;
-  const problems = [...link.problems];
+  const problems = [...link.problems, ...(await presets.problems)];
   const errors = await session.lab.validate({ ...s.hyper, ...v });
   for (const [field, name] of Object.entries(LINK_NAMES)) {
     if (v[field] === undefined) continue;
@@ -71,6 +74,12 @@ export async function applyLink(session, link) {
     session.notify('link', 'warn', `This link's settings could not all be used — ${problems.join('; ')}. The defaults stand in for those. Running: ${settings}.`, [
       { label: 'OK', testid: 'notice-ok', run: () => session.dismiss('link') },
     ]);
+  } else if (!Object.keys(LINK_NAMES).some((f) => v[f] !== undefined) && !v.dataset) {
+    // An instructor's link to a lecture section: its controls are set; Train starts afresh.
+    const set = Object.keys(v.controls || {}).length;
+    session.notify('link', 'info', `Opened a lesson's link: ${set ? `${set} setting${set > 1 ? 's' : ''} of the section preset` : 'the section as the link shows it'}${v.hide?.length ? `, ${v.hide.length} control${v.hide.length > 1 ? 's' : ''} hidden` : ''}. The Train model is a fresh one: ${settings}.`, [
+      { label: 'OK', testid: 'notice-ok', run: () => session.dismiss('link') },
+    ]);
   } else {
     session.notify('link', 'info', `Opened a shared run: ${settings}, from step 0. The same steps give the same numbers as on the machine it came from.`, [
       { label: 'OK', testid: 'notice-ok', run: () => session.dismiss('link') },
@@ -78,8 +87,8 @@ export async function applyLink(session, link) {
   }
   const loc = globalThis.location;
   if (loc) {
-    // How the page is shown (?only=, ?embed=, ?present) stays in the address; the run's settings go.
-    const view = new URLSearchParams([...new URLSearchParams(loc.search)].filter(([name]) => VIEW_PARAMS.includes(name))).toString();
+    // How the page is shown (?only=, ?embed=, ?present, hide=) stays in the address; the run's settings go.
+    const view = new URLSearchParams([...new URLSearchParams(loc.search)].filter(([name]) => VIEW_PARAMS.includes(name) || name === 'hide')).toString();
     globalThis.history?.replaceState(null, '', `${loc.pathname}${view ? `?${view}` : ''}${loc.hash}`);
   }
   return dataset;

@@ -4,9 +4,11 @@
 // embed view (`?embed=<section-id>`: one section for an <iframe> on a course page, without the
 // site's header and footer, with a small "Open the full lab" link). scripts/serve.mjs lets only
 // the embed view be framed (frame-ancestors); every other page keeps frame-ancestors 'none'.
-// Pure but for applyView, which marks the document.
+// A link also presets and hides the sections' controls (applyPresets; share.js parses it), and
+// each section offers "Link to this section" (mountSectionLinks). parseView is pure.
 
 import { el } from './dom.js';
+import { buildSectionLink } from './share.js';
 
 /** The view parameters (share.js passes them over: they are not settings of a run). */
 export const VIEW_KEYS = ['only', 'embed'];
@@ -58,4 +60,96 @@ export function applyView(view, main, title = '') {
       el('a', { href: full, target: '_blank', rel: 'noopener', testid: 'embed-full' }, 'Open the full lab ↗'),
     ),
   );
+}
+
+/** Controls a link may preset or hide: by test id, inside the sections shown. */
+const PRESETTABLE = 'input[data-testid]:is([type="number"], [type="range"]), select[data-testid]';
+
+/**
+ * Preset the lecture sections' controls a link names and hide those it lists (share.js parsed the
+ * syntax; here each name must be a control of the sections shown and each value one it takes).
+ * Train's model is set by lr, batch, l2, seed and dataset (session-link.js), not here.
+ * @param {ReturnType<typeof import('./share.js').parseLink>['values']} values
+ * @param {HTMLElement} scope the sections' container
+ * @returns {string[]} one sentence per control or name not taken
+ */
+export function applyPresets(values, scope) {
+  const problems = [];
+  /** @param {string} name @returns {HTMLElement|null} */
+  const find = (name) => scope.querySelector(`[data-testid="${name}"]`); // names are [a-z0-9-] (share.js)
+  for (const [name, raw] of Object.entries(values.controls || {})) {
+    const c = find(name);
+    if (!(c instanceof HTMLInputElement || c instanceof HTMLSelectElement) || !c.matches(PRESETTABLE)) {
+      problems.push(`${name}: no control shown here has that name`);
+      continue;
+    }
+    if (c.closest('#train')) {
+      problems.push(`${name}: Train's model is set with lr, batch, l2, seed and dataset`);
+      continue;
+    }
+    if (c instanceof HTMLSelectElement) {
+      const options = [...c.options].map((o) => o.value);
+      if (!options.includes(raw)) {
+        problems.push(`${name}=${raw} is not one of its options (${options.join(', ')})`);
+        continue;
+      }
+    } else {
+      const v = Number(raw);
+      const min = c.min === '' ? -Infinity : Number(c.min);
+      const max = c.max === '' ? Infinity : Number(c.max);
+      if (!Number.isFinite(v) || v < min || v > max) {
+        problems.push(`${name}=${raw} is not a number${c.min !== '' && c.max !== '' ? ` from ${c.min} to ${c.max}` : ''}`);
+        continue;
+      }
+    }
+    c.value = raw;
+    c.dispatchEvent(new Event('input', { bubbles: true }));
+    c.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  for (const name of values.hide || []) {
+    const c = find(name);
+    if (!c) {
+      problems.push(`hide: “${name}” names no control shown here`);
+      continue;
+    }
+    const box = /** @type {HTMLElement} */ (c.closest('.lfield, .field') || c);
+    box.dataset.linkHidden = name;
+  }
+  return problems;
+}
+
+/**
+ * "Link to this section" in each section's head: the instructor's link (share.js buildSectionLink)
+ * from the current settings — Train's model settings for Train, the controls' values for the
+ * others — with the controls the page hides now, and the section alone.
+ * @param {HTMLElement[]} roots the sections shown
+ * @param {import('./session.js').Session} session
+ */
+export function mountSectionLinks(roots, session) {
+  for (const root of roots) {
+    const head = root.querySelector('header.section-head');
+    if (!head) continue;
+    const link = el('a', { class: 'section-link', testid: `${root.id}-section-link`, href: '#' });
+    link.hidden = true;
+    const build = el('button', { type: 'button', class: 'btn btn-small btn-ghost', testid: `${root.id}-link-build` }, 'Link to this section');
+    build.addEventListener('click', () => {
+      /** @type {Record<string, string>} */
+      const controls = {};
+      if (root.id !== 'train') {
+        for (const c of root.querySelectorAll(PRESETTABLE)) {
+          const input = /** @type {HTMLInputElement|HTMLSelectElement} */ (c);
+          if (input.value !== '' && !input.disabled) controls[/** @type {string} */ (input.dataset.testid)] = input.value;
+        }
+      }
+      const hide = [...root.querySelectorAll('[data-link-hidden]')].map((n) => /** @type {HTMLElement} */ (n).dataset.linkHidden || '');
+      const s = session.state;
+      const run = root.id === 'train' && s.dataset !== 'files' ? { hyper: s.hyper, dataset: s.dataset } : {};
+      const href = buildSectionLink(location.href, root.id, { ...run, controls, hide });
+      link.href = href;
+      link.textContent = href.slice(href.indexOf('?'));
+      link.hidden = false;
+      globalThis.navigator?.clipboard?.writeText(href).catch(() => {});
+    });
+    head.append(el('p', { class: 'section-link-row' }, build, link));
+  }
 }

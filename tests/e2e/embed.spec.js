@@ -106,3 +106,53 @@ test.describe('the full page framed', () => {
     expect(await frame.locator('#sections').count()).toBe(0);
   });
 });
+
+test('an instructor link presets and hides a lecture section\'s controls, and Link to this section rebuilds it', async ({ page, context }) => {
+  await page.goto('/?only=attenuation&atten-badness=4&atten-lr=0.5&atten-negative=3&hide=atten-steps,atten-speed');
+  await expect(byId(page, 'atten-badness')).toHaveValue('4');
+  await expect(byId(page, 'atten-lr')).toHaveValue('0.5');
+  await expect(byId(page, 'atten-negative')).toHaveValue('3');
+  await expect(byId(page, 'atten-steps')).toBeHidden();
+  await expect(byId(page, 'atten-speed')).toBeHidden();
+  await expect(byId(page, 'atten-play')).toBeVisible();
+  await expect(byId(page, 'notice-link')).toContainText('Opened a lesson\'s link: 3 settings of the section preset, 2 controls hidden.');
+  // The run's settings leave the address; the view and what it hides stay.
+  await expect.poll(() => new URL(page.url()).search).toBe('?only=attenuation&hide=atten-steps%2Catten-speed');
+  await byId(page, 'atten-lr').fill('0.25');
+  await byId(page, 'attenuation-link-build').click();
+  const href = await byId(page, 'attenuation-section-link').getAttribute('href');
+  const q = new URL(href).searchParams;
+  expect(q.get('atten-badness')).toBe('4');
+  expect(q.get('atten-lr')).toBe('0.25');
+  expect(q.get('hide')).toBe('atten-steps,atten-speed');
+  expect(q.get('only')).toBe('attenuation');
+  const other = await context.newPage();
+  await other.goto(href);
+  await expect(byId(other, 'atten-lr')).toHaveValue('0.25');
+  await expect(byId(other, 'atten-steps')).toBeHidden();
+  await expect(other.locator('main > section.section')).toHaveCount(1);
+});
+
+test('Train\'s link carries its model settings; what an instructor link cannot take is named', async ({ page }) => {
+  await page.goto('/?only=train&lr=0.2&seed=7&hide=batch-size');
+  await expect(byId(page, 'lr')).toHaveValue('0.2');
+  await expect(byId(page, 'batch-size')).toBeHidden();
+  await byId(page, 'train-link-build').click();
+  const q = new URL(await byId(page, 'train-section-link').getAttribute('href')).searchParams;
+  expect([q.get('lr'), q.get('seed'), q.get('dataset'), q.get('hide'), q.get('only')]).toEqual(['0.2', '7', 'mnist', 'batch-size', 'train']);
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 }); // the data loaded: nothing cut off below
+
+  await page.goto('/?only=attenuation&atten-badness=abc&atten-lr=1e9&atten-nothing=3&atten-positive=12&hide=nope,atten-steps,Bad!');
+  const notice = byId(page, 'notice-link');
+  await expect(notice).toContainText('could not all be used');
+  for (const part of [
+    'atten-badness=abc is not a number from 0 to 50',
+    'atten-lr=1e9 is not a number from 0.000001 to 100',
+    'atten-nothing: no control shown here has that name',
+    'atten-positive=12 is not one of its options',
+    'hide: “nope” names no control shown here',
+    '“Bad!” is not a control\'s name',
+  ]) await expect(notice).toContainText(part);
+  await expect(byId(page, 'atten-badness')).toHaveValue('8');
+  await expect(byId(page, 'atten-steps')).toBeHidden();
+});

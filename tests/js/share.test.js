@@ -63,7 +63,7 @@ test('an unknown parameter is refused but counts as a link', () => {
   const r = parseLink('?lr=0.2&utm_source=x');
   assert.equal(r.present, true);
   assert.deepEqual(r.values, { learning_rate: 0.2 });
-  assert.deepEqual(r.problems, ['the link\'s parameter “utm_source” is not one the lab knows (lr, batch, l2, seed, dataset)']);
+  assert.deepEqual(r.problems, ['the link\'s parameter “utm_source” is not one the lab knows (lr, batch, l2, seed, dataset, hide, <control>)']);
 });
 
 test('long values are quoted shortened', () => {

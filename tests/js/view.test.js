@@ -35,3 +35,17 @@ test('the embed view may be framed; its policy is otherwise the header policy', 
   assert.equal(embedAncestors('https://a.edu, http://127.0.0.1:9000'), 'https://a.edu http://127.0.0.1:9000');
   for (const bad of ["'self'; script-src *", 'javascript:x', '', 'https://a.edu/path']) assert.throws(() => embedAncestors(bad), /--embed-origins/);
 });
+
+test('an instructor link: section controls and hide= parsed strictly; buildSectionLink writes the same syntax', async () => {
+  const { buildSectionLink } = await import('../../www/share.js');
+  const link = parseLink('?atten-badness=4&atten-negative=3&hide=speed,atten-steps&only=attenuation');
+  assert.deepEqual(link.values, { controls: { 'atten-badness': '4', 'atten-negative': '3' }, hide: ['speed', 'atten-steps'] });
+  assert.deepEqual(link.problems, []);
+  const bad = parseLink('?atten-lr=<1>&hide=ok,No!&atten-lr=2');
+  assert.deepEqual(bad.problems, ['atten-lr=“<1>” is not a number or an option', 'hide=“ok,No!”: “No!” is not a control\'s name', '“atten-lr” appears more than once: the first value is used']);
+  const href = buildSectionLink('http://h/lab/?x=1#y', 'attenuation', { controls: { 'atten-badness': '4' }, hide: ['atten-steps'] });
+  assert.equal(href, 'http://h/lab/?atten-badness=4&hide=atten-steps&only=attenuation');
+  assert.deepEqual(parseLink(new URL(href).search).values, { controls: { 'atten-badness': '4' }, hide: ['atten-steps'] });
+  const train = buildSectionLink('http://h/', 'train', { hyper: { learning_rate: 0.2, batch_size: 10, l2: 0, seed: 7 }, dataset: 'mnist', hide: ['batch-size'] });
+  assert.equal(train, 'http://h/?lr=0.2&batch=10&l2=0&seed=7&dataset=mnist&hide=batch-size&only=train');
+});
