@@ -98,6 +98,10 @@ sw.addEventListener('message', (event) => {
 function appUrl(request) {
   const url = new URL(request.url);
   if (url.origin !== scope.origin) return null;
+  // The embed view (?embed=…) is the one page another site may frame: its frame-ancestors
+  // header comes from the server for that request, which the cached page (sent with
+  // frame-ancestors 'none') does not carry. It goes to the network.
+  if (request.mode === 'navigate' && url.searchParams.has('embed')) return null;
   url.search = '';
   url.hash = '';
   if (request.mode === 'navigate' && (url.href === scope.href || url.href === INDEX)) return INDEX;
