@@ -160,6 +160,31 @@ np.save(sys.argv[2], z["W"]); np.save(sys.argv[3], z["b"].astype(np.float64))`,
     await byId(page, 'numpy-import-cancel').click();
   });
 
+  test('a model trained in numpy the homework way imports and scores exactly what numpy scores', async ({ page }) => {
+    // Two epochs of numpy SGD on MNIST with x = pixel/255 (tests/fixtures/numpy_fixtures.py,
+    // `homework`), scored by numpy in float32 on the 10 000 test images.
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-lab-homework-'));
+    execFileSync('python3', [join(REPO, 'tests/fixtures/numpy_fixtures.py'), dir, '--mnist', join(REPO, 'data/mnist'), '--epochs', '2'], { stdio: 'ignore' });
+    const numpy = JSON.parse(readFileSync(join(dir, 'homework.json'), 'utf8'));
+    expect(numpy.accuracy).toBeGreaterThan(0.88);
+    await openLab(page);
+    await byId(page, 'import-weights').setInputFiles(join(dir, 'homework.npz'));
+    await expect(byId(page, 'numpy-import')).toBeVisible({ timeout: 30_000 });
+    // The model expects pixel/255: that transform scores best, and scores what numpy scored.
+    await expect(byId(page, 'numpy-best')).toHaveAttribute('data-value', 'pixel');
+    const scores = await chooserAccuracies(page);
+    expect(scores.pixel, `the page's accuracy under pixel/255 vs numpy's ${numpy.accuracy}`).toBe(numpy.accuracy);
+    expect(scores.standardised).toBeLessThan(numpy.accuracy - 0.01);
+    await byId(page, 'numpy-import-ok').click();
+    await waitNum(page, 'test-accuracy', (a) => a === numpy.accuracy, { message: `the imported model's test accuracy is numpy's ${numpy.accuracy}` });
+    expect(await num(page, 'step-count')).toBe(0);
+    // The same W and b as two .npy files chosen together.
+    await byId(page, 'import-weights').setInputFiles([join(dir, 'homework_W.npy'), join(dir, 'homework_b.npy')]);
+    await expect(byId(page, 'numpy-best')).toHaveAttribute('data-value', 'pixel', { timeout: 30_000 });
+    expect((await chooserAccuracies(page)).pixel).toBe(numpy.accuracy);
+    await byId(page, 'numpy-import-cancel').click();
+  });
+
   test('broken numpy files are refused with the core\'s reason, the model kept', async ({ page }) => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-lab-numpy-bad-'));
     await openLab(page);
