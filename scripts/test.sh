@@ -75,8 +75,16 @@ if want e2e; then
   t=$SECONDS
   say "Browser end-to-end tests: Playwright + $(/usr/bin/chromium --version 2>/dev/null | head -1)"
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing: apt-get install chromium (./lab setup does it as root)"
-  npx --no-install playwright test --config tests/e2e/playwright.config.js "$@" \
-    || die "browser tests failed: see the report above and tests/e2e/screenshots/"
+  pw=(npx --no-install playwright test --config tests/e2e/playwright.config.js)
+  if [ $# -gt 0 ]; then
+    "${pw[@]}" "$@" || die "browser tests failed: see the report above and tests/e2e/screenshots/"
+  else
+    # The tests that measure step rates (tagged @timing) run afterwards on one worker, so that a
+    # browser training at full speed beside them cannot slow the pace they measure.
+    "${pw[@]}" --grep-invert @timing || die "browser tests failed: see the report above and tests/e2e/screenshots/"
+    note "the step-rate tests (@timing), one at a time"
+    "${pw[@]}" --grep @timing --workers 1 || die "browser tests (@timing) failed: see the report above"
+  fi
   passed "browser tests (screenshots in tests/e2e/screenshots/)" "$t"
 fi
 

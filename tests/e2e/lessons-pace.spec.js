@@ -73,7 +73,7 @@ test('§2: log-loss and MSE from the same start, overlaid on one chart with a le
   expect(ink.orange, 'the MSE curves').toBeGreaterThan(300);
 });
 
-test('§3: the speed sets the measured step rate, full speed is still fast, the readout says how long', async ({ page }) => {
+test('§3: the speed sets the measured step rate, full speed is still fast, the readout says how long', { tag: '@timing' }, async ({ page }) => {
   test.setTimeout(120_000);
   await openLab(page);
   await visit(page, 'attenuation');
@@ -117,7 +117,7 @@ test('§3: the speed sets the measured step rate, full speed is still fast, the 
   await expect(byId(page, 'atten-play')).toBeEnabled();
 });
 
-test('the exercises: speed controls with their readouts; an epoch is its SGD steps', async ({ page }) => {
+test('the exercises: speed controls with their readouts; an epoch is its SGD steps', { tag: '@timing' }, async ({ page }) => {
   test.setTimeout(120_000);
   await openLab(page);
   await visit(page, 'ex-l2');

@@ -22,7 +22,7 @@ async function measuredRate(page, ms) {
   return ((s1 - s0) * 1000) / (t1 - t0);
 }
 
-test('the speed control sets the step rate, live, and says what it means', async ({ page }) => {
+test('the speed control sets the step rate, live, and says what it means', { tag: '@timing' }, async ({ page }) => {
   await openLab(page);
   // The default pace: the first MNIST epoch at batch 100 takes 15 s.
   await expect(byId(page, 'speed')).toHaveValue('40');
