@@ -6,6 +6,15 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
+/** Whether the copy `copy` of `file` exists and is not older than it. */
+export function isFresh(copy, file) {
+  try {
+    return statSync(copy).mtimeMs >= statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
 /** Write whole or not at all (a server reading the copy meanwhile never sees half of it). */
 function writeAtomic(path, bytes) {
   writeFileSync(`${path}.tmp`, bytes);
@@ -15,13 +24,7 @@ function writeAtomic(path, bytes) {
 /** @param {string} file @returns {{br: number, gz: number, raw: number}} sizes in bytes */
 export function precompress(file) {
   const st = statSync(file);
-  const fresh = (copy) => {
-    try {
-      return statSync(copy).mtimeMs >= st.mtimeMs;
-    } catch {
-      return false;
-    }
-  };
+  const fresh = (copy) => isFresh(copy, file);
   let bytes = null;
   const read = () => (bytes ??= readFileSync(file));
   if (!fresh(`${file}.br`)) {

@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './precache.mjs';
-import { precompress } from './compress.mjs';
+import { isFresh, precompress } from './compress.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -40,7 +40,6 @@ const copy = (rel) => {
 };
 /** Text and wasm: precompressed copies beside them, for hosts that serve those (scripts/compress.mjs). */
 const COMPRESSIBLE = /\.(html|js|mjs|css|json|wasm|svg|webmanifest)$/;
-const fresh = (copyPath, file) => existsSync(copyPath) && statSync(copyPath).mtimeMs >= statSync(file).mtimeMs;
 let appBytes = 0;
 let appBrotli = 0;
 for (const f of sw.files) {
@@ -50,7 +49,7 @@ for (const f of sw.files) {
     continue;
   }
   const src = join(ROOT, f.path);
-  if (fresh(`${src}.br`, src) && fresh(`${src}.gz`, src)) {
+  if (isFresh(`${src}.br`, src) && isFresh(`${src}.gz`, src)) {
     // made by the build (the wasm, the vendored libraries): copy, do not compress again
     copy(`${f.path}.br`);
     copy(`${f.path}.gz`);

@@ -14,6 +14,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './precache.mjs';
+import { isFresh } from './compress.mjs';
 import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -140,15 +141,6 @@ function acceptedEncoding(accept) {
   if (names.includes('br')) return 'br';
   if (names.includes('gzip')) return 'gzip';
   return null;
-}
-
-/** Whether `copy` exists and is not older than `file`. */
-function isFresh(copy, file) {
-  try {
-    return statSync(copy).mtimeMs >= statSync(file).mtimeMs;
-  } catch {
-    return false;
-  }
 }
 
 function compressed(file, version, encoding) {

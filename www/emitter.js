@@ -23,6 +23,17 @@ export class Emitter {
   }
 
   /**
+   * Unsubscribe a listener added with on().
+   * @template {keyof Events} K
+   * @param {K} type
+   * @param {(detail: Events[K]) => void} fn
+   */
+  off(type, fn) {
+    const list = this.listeners.get(type);
+    if (list) this.listeners.set(type, list.filter((f) => f !== fn));
+  }
+
+  /**
    * Call the listeners of `type` with `detail` (a listener added meanwhile is called too).
    * @template {keyof Events} K
    * @param {K} type

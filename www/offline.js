@@ -75,7 +75,11 @@ export function startOffline(root, session) {
   // Register once the data set has loaded (or failed): copying the app must not compete with the
   // first download and start-up.
   const settled = new Promise((resolve) => {
-    const check = () => session.state.status.state !== 'loading' && resolve(undefined);
+    const check = () => {
+      if (session.state.status.state === 'loading') return;
+      session.off('frame', check); // not a listener on every frame for the page's lifetime
+      resolve(undefined);
+    };
     session.on('frame', check);
     check();
     setTimeout(resolve, 15_000);
