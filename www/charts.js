@@ -129,30 +129,48 @@ function describeScale(container, memory) {
 /**
  * Type scale of a chart box: its CSS variable --chart-scale (presenter mode sets it, present.js), else 1.
  * Fonts, axis sizes and the height grow with it; the box says its tick-label size in data-tick-px.
+ * The height is at most --chart-max-height (px) if the box has it (presenter mode fits a step to
+ * the screen with it).
  * @param {HTMLElement} container
  * @param {any} opts uPlot options
  */
 function scaled(container, opts) {
-  const k = Number(getComputedStyle(container).getPropertyValue('--chart-scale')) || 1;
+  const style = getComputedStyle(container);
+  const k = Number(style.getPropertyValue('--chart-scale')) || 1;
+  const cap = parseFloat(style.getPropertyValue('--chart-max-height')) || Infinity;
   container.dataset.tickPx = String(Math.round(12 * k));
   const px = (font) => font && font.replace(/(\d+)px/, (_, n) => `${Math.round(n * k)}px`);
   const axes = opts.axes.map((a) => ({ ...a, font: px(a.font), labelFont: px(a.labelFont), labelSize: (a.labelSize ?? 30) * k, ...(typeof a.size === 'function' ? {} : { size: (a.size ?? 50) * k }) }));
-  return { k, opts: k === 1 ? opts : { ...opts, axes } };
+  return { k, cap, opts: k === 1 ? opts : { ...opts, axes } };
 }
 
-/** A chart that follows its container's width and type scale (and can be rebuilt with new options). */
+/**
+ * A chart that follows its container's width and type scale (and can be rebuilt with new options).
+ * A `chart-fit` event on the container makes it read its scale and height cap again; it sends
+ * `chart-made` (bubbling) once it is made.
+ */
 class Chart {
   constructor(container, opts, empty, heightOf = chartHeight) {
     this.container = container;
     this.heightOf = heightOf;
     this.plot = null;
     this.build(opts, empty);
-    this.observer = new ResizeObserver(() => {
-      const w = Math.max(240, Math.floor(this.container.clientWidth));
-      if (scaled(container, this.opts).k !== this.k) this.build(this.opts, this.plot.data);
-      else if (w !== this.plot.width) this.plot.setSize({ width: w, height: Math.round(this.heightOf(w) * this.k) });
-    });
+    this.observer = new ResizeObserver(() => this.fit());
     this.observer.observe(container);
+    container.addEventListener('chart-fit', () => this.fit());
+    container.dispatchEvent(new Event('chart-made', { bubbles: true }));
+  }
+
+  /** The height at a width: the chart's own, scaled, within the cap. */
+  height(width, s) {
+    return Math.min(s.cap, Math.round(this.heightOf(width) * s.k));
+  }
+
+  fit() {
+    const w = Math.max(240, Math.floor(this.container.clientWidth));
+    const s = scaled(this.container, this.opts);
+    if (s.k !== this.k) this.build(this.opts, this.plot.data);
+    else if (w !== this.plot.width || this.height(w, s) !== this.plot.height) this.plot.setSize({ width: w, height: this.height(w, s) });
   }
 
   build(opts, empty) {
@@ -161,7 +179,7 @@ class Chart {
     const s = scaled(this.container, opts);
     this.k = s.k;
     const width = Math.max(240, Math.floor(this.container.clientWidth));
-    this.plot = new uPlot({ ...s.opts, width, height: Math.round(this.heightOf(width) * s.k) }, empty, this.container);
+    this.plot = new uPlot({ ...s.opts, width, height: this.height(width, s) }, empty, this.container);
   }
 }
 

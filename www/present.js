@@ -8,26 +8,44 @@
 import { el } from './dom.js';
 import { VIEW_PARAMS } from './share.js';
 
+/** Screens of 16:9 and wider; narrower (4:3). */
+const WIDE = '(min-aspect-ratio: 3/2)';
+const NARROW = '(max-aspect-ratio: 1499/1000)';
+
 /**
  * One step of a section: the blocks (the section's child elements) from the first one matching
  * `at` (after the previous step's start; the first step starts at the head; `again`: where the
  * previous step starts) up to the next step's start; `keep` more blocks before it (the
  * experiment's charts beside its verdict); `also`: blocks shown as well, `hide`: elements hidden
- * in this step. A step whose `at` matches nothing is left
+ * in this step (shown in another: every block is in some step); `media`: the step exists only on
+ * screens matching it (a 4:3 screen walks a crowded step in two). A step whose `at` matches nothing is left
  * out, and a block a section adds later falls into the step it follows: a section that changes
  * never loses a block. A section not listed is one step.
- * @typedef {{at?: string, again?: boolean, keep?: number, also?: string, hide?: string}} StepSpec
+ * @typedef {{at?: string, again?: boolean, keep?: number, also?: string, hide?: string, media?: string}} StepSpec
  * @type {Record<string, StepSpec[]>}
  */
 export const STEPS = {
-  logistic: [{}, { at: '.formula-row' }, { at: '.lesson-sub' }, { at: '.lesson-verdict', keep: 1 }],
+  logistic: [{}, { at: '.formula-row' }, { at: '.lesson-sub', hide: '.lesson-side > :is(h3, .img-row, .color-bar)' }, { at: '.lesson-verdict', keep: 1, hide: '.lesson-side > .figs' }],
   attenuation: [{}, { at: '.lesson-controls' }, { at: '.lesson-after', keep: 1 }],
-  softmax: [{}, { at: '.lesson-sub' }, { at: '.lesson-sub' }],
+  softmax: [
+    {},
+    { at: '.lesson-sub' },
+    { at: '.lesson-sub', media: WIDE },
+    { at: '.lesson-sub', media: NARROW, hide: '.lesson-grid:last-child > .lesson-side' },
+    { again: true, media: NARROW, hide: '.lesson-grid:last-child > .table-card' },
+  ],
   train: [{}, { at: '.train-grid', also: '.toolbar, .pace, .stats', hide: '.hyper, .runs, .chart-controls, .chart-card figcaption' }, { again: true, also: '.toolbar, .pace', hide: '.charts' }],
   learned: [{}, { at: '.lesson-sub' }, { at: '.lesson-sub' }],
   'ex-l2': [{}, { at: '.lesson-controls' }, { at: '.lesson-sub' }],
-  'ex-positive': [{}, { at: '.lesson-controls' }, { at: '.formula-row' }],
-  'ex-lr': [{}, { at: '.lesson-grid-2' }, { at: '.lesson-grid-2' }, { at: '.lesson-sub' }],
+  'ex-positive': [
+    {},
+    { at: '.lesson-controls', media: WIDE },
+    { at: '.lesson-controls', media: NARROW, hide: '.lesson-grid-2:not(.quiz-grid) > :nth-child(n+3)' },
+    { again: true, media: NARROW, hide: '.lesson-grid-2:not(.quiz-grid) > :nth-child(-n+2)' },
+    { at: '.formula-row' },
+  ],
+  // The methods one at a time: (a), then (b) with its formulas, then (c) beside the costs.
+  'ex-lr': [{}, { at: '.lesson-grid-2', hide: '.method:nth-child(2), .formula-row' }, { again: true, hide: '.lesson-grid-2 > .method:first-child' }, { at: '.lesson-grid-2' }, { at: '.lesson-sub' }],
 };
 
 /**
@@ -42,6 +60,7 @@ export function sectionSteps(root) {
   const starts = [];
   let from = 1;
   specs.forEach((spec, i) => {
+    if (spec.media && !window.matchMedia(spec.media).matches) return;
     const start = i === 0 ? 0 : spec.again ? from - 1 : blocks.findIndex((b, j) => j >= from && spec.at && b.matches(spec.at));
     if (start < 0 || (spec.again && !starts.length)) return;
     starts.push({ start, spec });
@@ -54,6 +73,30 @@ export function sectionSteps(root) {
     if (spec.also) for (const b of blocks) if (b.matches(spec.also)) show.add(b);
     return { show, hide: spec.hide ? [...root.querySelectorAll(spec.hide)] : [] };
   });
+}
+
+/** The charts of a step may shrink to this share of the screen's height to fit it, no further. */
+const FIT_FLOOR = 0.28;
+
+/**
+ * How far a section's content runs below the top of the presenter's bar (px; ≤ 0: it fits).
+ * @param {HTMLElement} section
+ * @param {HTMLElement} bar
+ */
+function overflow(section, bar) {
+  let bottom = 0;
+  for (const b of section.children) if (b.getClientRects().length) bottom = Math.max(bottom, b.getBoundingClientRect().bottom);
+  return Math.ceil(bottom - bar.getBoundingClientRect().top);
+}
+
+/**
+ * A section back to its charts' own heights.
+ * @param {HTMLElement} section
+ */
+function unfit(section) {
+  section.style.removeProperty('--chart-max-height');
+  delete section.dataset.presentFit;
+  for (const b of section.querySelectorAll('.chart-box')) b.dispatchEvent(new Event('chart-fit'));
 }
 
 /**
@@ -85,10 +128,27 @@ export function createPresenter(sections, { onShortcuts }) {
   );
   document.body.append(bar);
 
+  /** The fits started (a newer one stops an older); one in progress; one asked for meanwhile; the step's height after the last. */
+  let fits = 0;
+  let busy = false;
+  let again = false;
+  let settled = -1;
   const observer = new MutationObserver(() => show());
+  // The step changed size (a run's verdict, a table filled): fit it again.
+  const grown = new ResizeObserver(() => {
+    const current = root();
+    if (!busy && current && current.offsetHeight !== settled) fit();
+  });
+  // A chart made in the step (charts.js): fit again.
+  document.addEventListener('chart-made', (e) => {
+    if (!(e.target instanceof Node) || !root()?.contains(e.target)) return;
+    if (busy) again = true;
+    else fit();
+  });
   const resize = () => {
     const k = parseFloat(getComputedStyle(html).fontSize) / 16;
     html.style.setProperty('--chart-scale', String(Math.round(k * 100) / 100));
+    show();
   };
 
   const root = () => (index >= 0 ? document.getElementById(ids[index]) : null);
@@ -111,6 +171,58 @@ export function createPresenter(sections, { onShortcuts }) {
     progress.textContent = `${index + 1} / ${ids.length}${stepCount > 1 ? ` · step ${at + 1} of ${stepCount}` : ''}`;
     Object.assign(progress.dataset, { section: ids[index], index: String(index + 1), count: String(ids.length), step: String(at + 1), steps: String(stepCount) });
     title.textContent = sections[index].title;
+    fit();
+  }
+
+  /**
+   * Fit the step to the screen: the charts no taller than the room leaves (--chart-max-height on
+   * the section, read by charts.js), not below FIT_FLOOR of the screen's height, and only if that
+   * helps (what overflows may be beside them). The type keeps its size; the layout
+   * (present.css) does the rest.
+   */
+  async function fit() {
+    const current = root();
+    if (!current) return;
+    const run = ++fits;
+    busy = true;
+    again = false;
+    const frame = () =>
+      new Promise((done) => {
+        requestAnimationFrame(() => done(undefined));
+      });
+    const boxes = () => [...current.querySelectorAll('.chart-box')].filter((b) => b.getClientRects().length > 0);
+    const setCap = (/** @type {string} */ cap) => {
+      if (cap) current.style.setProperty('--chart-max-height', cap);
+      else current.style.removeProperty('--chart-max-height');
+      for (const b of boxes()) b.dispatchEvent(new Event('chart-fit'));
+    };
+    setCap('');
+    const floor = Math.round(window.innerHeight * FIT_FLOOR);
+    /** @type {{over: number, cap: string}|null} */
+    let before = null;
+    for (let i = 0; i < 8; i++) {
+      await frame();
+      if (run !== fits || root() !== current) {
+        if (run === fits) busy = false;
+        return;
+      }
+      const over = overflow(current, bar);
+      const cap = current.style.getPropertyValue('--chart-max-height');
+      if (before && over >= before.over) {
+        setCap(before.cap);
+        await frame();
+        break;
+      }
+      const tallest = Math.max(0, ...boxes().map((b) => b.querySelector('canvas')?.getBoundingClientRect().height || 0));
+      if (over <= 0 || tallest <= floor) break;
+      before = { over, cap };
+      setCap(`${Math.max(floor, Math.floor(Math.min(tallest, parseFloat(cap) || Infinity) - over))}px`);
+    }
+    if (run !== fits) return;
+    busy = false;
+    settled = current.offsetHeight;
+    current.dataset.presentFit = current.style.getPropertyValue('--chart-max-height') || 'none';
+    if (again) fit();
   }
 
   /** The address of this position. */
@@ -134,6 +246,7 @@ export function createPresenter(sections, { onShortcuts }) {
       hidden = [];
       previous.classList.remove('present-current', 'present-compact');
       previous.removeAttribute('tabindex');
+      unfit(previous);
     }
     index = i;
     const current = root();
@@ -142,6 +255,8 @@ export function createPresenter(sections, { onShortcuts }) {
     current.tabIndex = -1;
     observer.disconnect();
     observer.observe(current, { childList: true });
+    grown.disconnect();
+    grown.observe(current);
     step = s < 0 ? sectionSteps(current).length - 1 : s;
     show();
     writeUrl();
@@ -183,6 +298,8 @@ export function createPresenter(sections, { onShortcuts }) {
     for (const e of hidden) e.classList.remove('present-off');
     hidden = [];
     observer.disconnect();
+    grown.disconnect();
+    if (current) unfit(current);
     current?.classList.remove('present-current', 'present-compact');
     current?.removeAttribute('tabindex');
     html.classList.remove('presenting');
