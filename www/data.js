@@ -1,15 +1,24 @@
 // @ts-check
-// Data loading: the manifest, and the four gzip-compressed IDX files of a data set, fetched with
-// byte-level progress, decompressed with DecompressionStream('gzip') while they download,
-// checked against the manifest's length and SHA-256 before their contents are used, and cached (compressed, verified) with the Cache API so that a
-// second visit does not download them again.
+// Data loading: the manifest, and the four IDX files of a data set, downloaded as xz streams
+// (scripts/fetch-data.sh: xz -9e, the images in label order) with byte-level progress, decoded
+// in the worker while they download (www/xz.js), put back in the published order, checked
+// against the manifest's length and SHA-256 of the decoded bytes — exactly the published
+// files — before they are used, and cached (decoded, verified) with the Cache API so that a
+// second visit neither downloads nor decodes them again.
 //
 // No DOM here: the worker imports this module and reports progress to the page by messages.
 
+import { labelOrder } from './data-order.js';
+import { XzDecoder, XzError, xzModule } from './xz.js';
+
 /** Where the manifest lives, relative to the page. */
 export const MANIFEST_URL = 'data/manifest.json';
-/** Cache API bucket for the compressed data files; bump the version to drop old entries. */
-export const CACHE_NAME = 'softmax-lab-data-v1';
+/** Cache API bucket for the decoded, checked data files; bump the version to drop old entries. */
+export const CACHE_NAME = 'softmax-lab-data-v2';
+/** Buckets of earlier versions (v1 held the gzip files), deleted when the data is next loaded. */
+const OLD_CACHES = ['softmax-lab-data-v1'];
+/** The one encoding the manifest may name (scripts/fetch-data.sh). */
+export const ENCODING = 'xz';
 /** Order of the four files in the manifest and in the arrays returned here. */
 export const FILE_ROLES = ['train-images', 'train-labels', 'test-images', 'test-labels'];
 
@@ -41,6 +50,8 @@ export async function fetchManifest(baseUrl) {
   return manifest;
 }
 
+const sizes = (a) => Array.isArray(a) && a.length === 4 && a.every((b) => Number.isSafeInteger(b) && b > 0);
+
 /**
  * Whether a manifest entry can be loaded, and if not, why.
  * @param {object|undefined} entry
@@ -51,8 +62,13 @@ export function availability(entry) {
   if (entry.status !== 'available') {
     return { available: false, reason: entry.reason || `status "${entry.status}" in data/manifest.json` };
   }
-  if (!Array.isArray(entry.files) || entry.files.length !== 4 || !Array.isArray(entry.bytes) || entry.bytes.length !== 4
-    || !entry.bytes.every((b) => Number.isSafeInteger(b) && b > 0) || (entry.sha256 !== undefined && !(Array.isArray(entry.sha256) && entry.sha256.length === 4))) {
+  if (entry.encoding !== ENCODING) {
+    return { available: false, reason: `data/manifest.json lists ${entry.encoding || 'gzip'} files, which this page does not read (it was written by another version of ./lab setup): run ./lab setup again` };
+  }
+  const order = entry.label_order;
+  if (!Array.isArray(entry.files) || entry.files.length !== 4 || !sizes(entry.bytes) || !sizes(entry.raw_bytes)
+    || (entry.sha256 !== undefined && !(Array.isArray(entry.sha256) && entry.sha256.length === 4))
+    || (order !== undefined && !(Array.isArray(order) && order.length === 4 && order.every((o, i) => o === null || (Number.isInteger(o) && o >= 0 && o < 4 && o !== i && order[o] === null))))) {
     return { available: false, reason: 'data/manifest.json lists the files incorrectly' };
   }
   return { available: true, reason: '' };
@@ -60,7 +76,9 @@ export function availability(entry) {
 
 async function openCache() {
   try {
-    return typeof caches === 'undefined' ? null : await caches.open(CACHE_NAME);
+    if (typeof caches === 'undefined') return null;
+    for (const old of OLD_CACHES) caches.delete(old).catch(() => {});
+    return await caches.open(CACHE_NAME);
   } catch {
     return null; // e.g. storage disabled: download every time
   }
@@ -68,7 +86,7 @@ async function openCache() {
 
 /**
  * Lower-case hex SHA-256 of `bytes`, or null where the browser has no Web Crypto (a page
- * served over plain http to another machine): then only gzip's CRC-32 and the core's IDX
+ * served over plain http to another machine): then only xz's CRC-32 and the core's IDX
  * validation guard the data.
  * @param {Uint8Array<ArrayBuffer>} bytes
  * @returns {Promise<string|null>}
@@ -80,102 +98,29 @@ export async function sha256Hex(bytes) {
 }
 
 /**
- * Read a response body completely, reporting bytes as they arrive. A body that ends early or
- * breaks off becomes an error that says how much arrived.
- * @param {ReadableStream<Uint8Array>} body
- * @param {string} path for messages
- * @param {number} expected bytes (from the manifest)
- * @param {(bytes: number) => void} onBytes
- * @returns {Promise<Uint8Array<ArrayBuffer>>}
- */
-async function readBody(body, path, expected, onBytes) {
-  const bytes = new Uint8Array(expected);
-  let length = 0;
-  const reader = body.getReader();
-  /** Set when the body is longer than the manifest says: that error is the one to report. */
-  let oversized = null;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (length + value.byteLength > expected) {
-        throw (oversized = new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`));
-      }
-      bytes.set(value, length);
-      length += value.byteLength;
-      onBytes(value.byteLength);
-    }
-  } catch (e) {
-    reader.cancel().catch(() => {});
-    if (e === oversized) throw e;
-    throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`, { cause: e });
-  }
-  if (length !== expected) {
-    throw new Error(`the download of ${path} ended after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes: the connection was interrupted`);
-  }
-  return bytes;
-}
-
-/**
- * Check compressed bytes against the manifest's SHA-256 (if it lists one).
+ * Check decoded bytes against the manifest's SHA-256 (if it lists one).
  * @returns {Promise<string|null>} null if they match, else the problem.
  */
 async function checksumProblem(bytes, path, want) {
   if (typeof want !== 'string') return null; // a manifest from before checksums: nothing to compare
   const got = await sha256Hex(bytes);
   if (got === null || got === want.toLowerCase()) return null;
-  return `${path} is damaged: its SHA-256 is ${got.slice(0, 12)}…, data/manifest.json expects ${want.slice(0, 12)}…`;
+  return `${path} is damaged: what it decodes to has SHA-256 ${got.slice(0, 12)}…, data/manifest.json expects ${want.slice(0, 12)}…`;
 }
+
+/** Decoding time, for the benchmark: milliseconds spent in the xz decoder by the last fetchDataset. */
+export const decodeStats = { ms: 0, files: 0, bytes: 0 };
 
 /**
- * Decompress a gzip stream; resolves with the bytes or rejects with the error a user reads (the
- * file is not gzip). Started while the bytes still arrive; awaited only after they were checked.
- * @param {ReadableStream} stream
- * @param {string} path
- * @returns {Promise<Uint8Array>}
+ * Download one file and decode it while it arrives: every piece that comes off the network goes
+ * through the xz decoder at once, into a buffer of the decoded size the manifest gives. A body
+ * that breaks off, ends early or goes on too long, and a stream that does not decode, each
+ * become the error a user reads (the download's own errors first: a cut-short file also fails
+ * to decode, but the cut is what happened).
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} the decoded bytes (images still in stored order)
  */
-function inflate(stream, path) {
-  const plain = new Response(stream.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
-  return plain.then(
-    (b) => new Uint8Array(b),
-    () => {
-      throw new Error(`${path} could not be decompressed (it is not a complete gzip file)`);
-    },
-  );
-}
-
-/** Gunzip bytes that were already checked (a failure means the file is not gzip). */
-function gunzip(bytes, path) {
-  return inflate(new Blob([bytes]).stream(), path);
-}
-
-/**
- * One file, decompressed: from the cache if a verified copy is there, else from the network —
- * decompressed while it downloads, then verified (length and SHA-256 of the compressed bytes,
- * before its decompressed bytes are used) and cached.
- * @returns {Promise<Uint8Array>}
- */
-async function fetchFile(cache, url, path, expected, sha256, report, notCached) {
-  if (cache) {
-    let bytes = null;
-    try {
-      const hit = await cache.match(url);
-      if (hit) {
-        bytes = new Uint8Array(await hit.arrayBuffer());
-        if (bytes.length !== expected || (await checksumProblem(bytes, path, sha256))) {
-          bytes = null;
-          await cache.delete(url); // stale (the data was regenerated) or damaged: download again
-        }
-      }
-    } catch {
-      bytes = null; // fall through to the network
-    }
-    if (bytes) {
-      report(bytes.length);
-      return gunzip(bytes, path);
-    }
-  }
-  notCached();
+async function download(url, path, expected, rawBytes, report) {
+  const decoderModule = xzModule();
   let response;
   try {
     response = await fetch(url, { cache: 'no-cache' });
@@ -185,37 +130,107 @@ async function fetchFile(cache, url, path, expected, sha256, report, notCached) 
   if (!response.ok || !response.body) {
     throw new Error(`${path} is missing on the server (HTTP ${response.status}): run ./lab setup`);
   }
-  const [download, unzip] = response.body.tee();
-  const plain = inflate(unzip, path);
-  plain.catch(() => {}); // reported below, after the download's own errors and the checksum
-  const bytes = await readBody(download, path, expected, report);
-  const problem = await checksumProblem(bytes, path, sha256);
-  if (problem) throw new Error(`${problem}: run ./lab setup again`);
-  if (cache) {
-    // Only verified bytes are cached; a failed put only costs a download next time.
-    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
-    cache.put(url, new Response(bytes, { headers })).catch(() => {});
+  const reader = response.body.getReader();
+  let decoder;
+  try {
+    decoder = new XzDecoder(await decoderModule);
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    throw e;
   }
-  return plain;
+  const out = new Uint8Array(rawBytes);
+  let decoded = 0;
+  let length = 0;
+  /** @type {Error|null} the decoder's complaint, reported once the download itself proved fine */
+  let badStream = null;
+  const take = (piece) => {
+    if (decoded + piece.length > rawBytes) throw new XzError(`it decodes to more than the ${rawBytes.toLocaleString('en')} bytes data/manifest.json says`);
+    out.set(piece, decoded);
+    decoded += piece.length;
+  };
+  const decode = (fn) => {
+    if (badStream) return;
+    const t0 = performance.now();
+    try {
+      fn();
+    } catch (e) {
+      badStream = e;
+      decoder.dispose();
+    }
+    decodeStats.ms += performance.now() - t0;
+  };
+  try {
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`, { cause: e });
+      }
+      if (chunk.done) break;
+      const value = chunk.value;
+      if (length + value.byteLength > expected) {
+        throw new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`);
+      }
+      length += value.byteLength;
+      report(value.byteLength);
+      decode(() => decoder.push(value, take));
+    }
+  } catch (e) {
+    reader.cancel().catch(() => {});
+    decoder.dispose();
+    throw e;
+  }
+  if (length !== expected) {
+    decoder.dispose();
+    throw new Error(`the download of ${path} ended after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes: the connection was interrupted`);
+  }
+  decode(() => decoder.finish(take));
+  if (badStream) {
+    const why = badStream instanceof XzError ? badStream.message : `the xz decoder failed (${badStream.message})`;
+    throw new Error(`${path} is damaged: ${why}: run ./lab setup again`, { cause: badStream });
+  }
+  decodeStats.files++;
+  decodeStats.bytes += decoded;
+  return decoded === rawBytes ? out : out.slice(0, decoded);
 }
 
 /**
- * Download (or read from the cache), verify and decompress the four IDX files of a data set.
- * Each file's compressed bytes must have the manifest's length and SHA-256; the IDX contents
- * are validated afterwards by the core.
+ * One file from the cache, if a verified copy is there (checked again: length and SHA-256),
+ * else null. A stale or damaged copy is deleted.
+ * @returns {Promise<Uint8Array<ArrayBuffer>|null>}
+ */
+async function fromCache(cache, key, path, rawBytes, sha256) {
+  if (!cache) return null;
+  try {
+    const hit = await cache.match(key);
+    if (!hit) return null;
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    if (bytes.length === rawBytes && !(await checksumProblem(bytes, path, sha256))) return bytes;
+    await cache.delete(key); // stale (the data was regenerated) or damaged: download again
+  } catch {
+    // fall through to the network
+  }
+  return null;
+}
+
+/**
+ * Download (or read from the cache), decode, order and verify the four IDX files of a data set.
+ * Each file must arrive with the manifest's length, decode, and — in the published order —
+ * have the manifest's SHA-256; the IDX contents are validated afterwards by the core.
  * @param {string} baseUrl URL the relative data paths are resolved against.
  * @param {string} dataset "mnist" or "fashion".
- * @param {{files: string[], bytes: number[], sha256?: string[]}} entry The manifest entry.
+ * @param {{files: string[], bytes: number[], raw_bytes: number[], sha256?: string[], label_order?: (number|null)[]}} entry The manifest entry.
  * @param {(p: {loaded: number, total: number, fromCache: boolean}) => void} onProgress
- *   Called with compressed bytes read so far out of the manifest's total.
+ *   Called with the bytes read so far (from the network: compressed) out of the manifest's total.
+ * @param {{useCache?: boolean}} [options] useCache: false neither reads nor writes the Cache API (the benchmark's decoding time)
  * @returns {Promise<{buffers: Uint8Array[], fromCache: boolean}>} in FILE_ROLES order.
  */
-export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
-  if (typeof DecompressionStream === 'undefined') {
-    throw new Error('this browser cannot decompress the data (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari');
-  }
+export async function fetchDataset(baseUrl, dataset, entry, onProgress, { useCache = true } = {}) {
+  const { available, reason } = availability(entry);
+  if (!available) throw new Error(`${dataset} cannot be loaded: ${reason}`);
   const total = entry.bytes.reduce((a, b) => a + b, 0);
-  const cache = await openCache();
+  const cache = useCache ? await openCache() : null;
   let loaded = 0;
   let allCached = true;
   const report = (n) => {
@@ -223,13 +238,48 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress) {
     onProgress({ loaded: Math.min(loaded, total), total, fromCache: allCached });
   };
   onProgress({ loaded: 0, total, fromCache: false });
-  // The four files at once, each decompressed as it arrives.
+  decodeStats.ms = 0;
+  decodeStats.files = 0;
+  decodeStats.bytes = 0;
+  const paths = entry.files.map((name) => `data/${dataset}/${name}`);
+  // The cache holds the decoded files under their published names.
+  const keys = entry.files.map((name) => new URL(`data/${dataset}/${name.replace(/\.xz$/, '')}`, baseUrl).href);
+  const cached = await Promise.all(keys.map((key, i) => fromCache(cache, key, paths[i], entry.raw_bytes[i], entry.sha256?.[i])));
+  if (cached.every(Boolean)) {
+    report(total);
+    return { buffers: /** @type {Uint8Array[]} */ (cached), fromCache: true };
+  }
+  allCached = false;
+  // The missing files at once, each decoded as it arrives.
   const buffers = await Promise.all(
     entry.files.map((name, i) => {
-      const path = `data/${dataset}/${name}`;
-      const url = new URL(path, baseUrl).href;
-      return fetchFile(cache, url, path, entry.bytes[i], entry.sha256?.[i], report, () => (allCached = false));
+      if (cached[i]) {
+        report(entry.bytes[i]);
+        return cached[i];
+      }
+      return download(new URL(paths[i], baseUrl).href, paths[i], entry.bytes[i], entry.raw_bytes[i], report);
     }),
   );
-  return { buffers, fromCache: allCached };
+  // Labels before images: the images' order comes from their labels.
+  const order = entry.label_order || [null, null, null, null];
+  const fresh = buffers.map((_, i) => !cached[i]);
+  const labelsFirst = [0, 1, 2, 3].sort((a, b) => Number(order[a] !== null) - Number(order[b] !== null));
+  for (const i of labelsFirst) {
+    if (!fresh[i]) continue;
+    const by = order[i];
+    if (by !== null) {
+      const restored = labelOrder(buffers[i], buffers[by], true);
+      // A pair that does not fit together is left as it is: the core refuses it with its reason.
+      if (restored === buffers[i]) continue;
+      buffers[i] = restored;
+    }
+    const problem = await checksumProblem(buffers[i], paths[i], entry.sha256?.[i]);
+    if (problem) throw new Error(`${problem}: run ./lab setup again`);
+    if (cache) {
+      // Only verified bytes are cached; a failed put only costs a download next time.
+      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(buffers[i].length) };
+      cache.put(keys[i], new Response(buffers[i], { headers })).catch(() => {});
+    }
+  }
+  return { buffers, fromCache: false };
 }

@@ -1,24 +1,37 @@
-// What the two benchmark workers share: the four MNIST IDX files (the gzip files the page
-// downloads, data/mnist/*.gz, decompressed with DecompressionStream; no caching, no progress:
-// the benchmark times training, not loading), the throughput measurement, and the reply.
+// What the two benchmark workers share: the four MNIST IDX files (fetched, decoded and checked
+// by the page's own code, www/data.js, without the Cache API: no caching, no progress; the
+// benchmark times training, not loading — except decodeDataset, which times the decoding), the
+// throughput measurement, and the reply.
+import { decodeStats, fetchDataset, fetchManifest } from '../../www/data.js';
 
 /** File names in the order train images, train labels, test images, test labels. */
 export const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
+const ROOT = new URL('../../', import.meta.url).href;
+
 /**
- * Fetch and decompress the four files.
+ * Download, decode and check one data set as the page's worker does (from the network, not the
+ * cache): the milliseconds in the xz decoder, the whole load's, and the bytes.
+ * @param {string} name "mnist" or "fashion"
+ */
+export async function decodeDataset(name) {
+  const manifest = await fetchManifest(ROOT);
+  const entry = manifest[name];
+  if (!entry || entry.status !== 'available') return null;
+  const t0 = performance.now();
+  const { buffers } = await fetchDataset(ROOT, name, entry, () => {}, { useCache: false });
+  const wallMs = performance.now() - t0;
+  return { buffers, decodeMs: decodeStats.ms, wallMs, wireBytes: entry.bytes.reduce((a, b) => a + b, 0), decodedBytes: decodeStats.bytes };
+}
+
+/**
+ * Fetch and decode the four files.
  * @returns {Promise<Uint8Array[]>}
  */
 export async function loadMnist() {
-  const root = new URL('../../', import.meta.url);
-  return Promise.all(
-    FILES.map(async (name) => {
-      const response = await fetch(new URL(`data/mnist/${name}.gz`, root));
-      if (!response.ok) throw new Error(`data/mnist/${name}.gz: HTTP ${response.status} (run ./lab setup)`);
-      const bytes = response.body.pipeThrough(new DecompressionStream('gzip'));
-      return new Uint8Array(await new Response(bytes).arrayBuffer());
-    }),
-  );
+  const loaded = await decodeDataset('mnist');
+  if (!loaded) throw new Error('data/manifest.json lists no MNIST (run ./lab setup)');
+  return loaded.buffers;
 }
 
 /** The median of a list of numbers. */

@@ -1,12 +1,14 @@
 // Data files: every way a downloaded file can be wrong gives a clear message and a
 // Retry button; the page stays usable (the form validates, the pad answers, nothing hangs) and
 // Retry loads the data once the problem is gone. Broken files are made from the real ones and
-// served with page.route (the worker's requests go through it too).
+// served with page.route (the worker's requests go through it too): on the wire (cut short,
+// corrupt, not xz at all, decoding to other bytes than the published file) and inside (IDX
+// files the core refuses, with a manifest that matches them so that they get that far).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, byId, num, waitNum, drawStrokes, ONE } from './support/lab.js';
 import { REPO } from './support/mnist.js';
-import { mnistRaw, mnistGz, gzip, serveBrokenFile, steps } from './support/hardening.js';
+import { forgetCached, manifest, mnistRaw, mnistXz, xz, serveBrokenFile, steps } from './support/hardening.js';
 
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -28,34 +30,48 @@ function flipped(bytes, at) {
   return b;
 }
 
-// [what, file, gz bytes, manifest matches the broken file?, status message]
+const XZ_BYTES = Object.fromEntries(manifest().mnist.files.map((f, i) => [f.replace(/\.xz$/, ''), manifest().mnist.bytes[i]]));
+const n = (x) => x.toLocaleString('en');
+
+// [what, file, () => {file: bytes on the wire, raw?: what they decode to}, manifest matches?, status message]
 const CASES = [
-  ['wrong magic', LABELS, () => gzip(edited(LABELS, (b) => b.writeUInt32BE(0x00000803, 0))), true,
+  ['wrong magic', LABELS, () => packed(edited(LABELS, (b) => b.writeUInt32BE(0x00000803, 0))), true,
     /^Mnist test set labels: not an IDX label file \(magic number 0x00000803, expected 0x00000801\)\. The data files are damaged: run \.\/lab setup again\./i],
-  ['truncated', IMAGES, () => gzip(mnistRaw(IMAGES).subarray(0, 5_000_000)), true,
+  ['truncated', IMAGES, () => packed(mnistRaw(IMAGES).subarray(0, 5_000_000)), true,
     /test set images: file is truncated \(5000000 bytes, the header promises 7840016\)/i],
-  ['count mismatch', LABELS, () => gzip(edited(LABELS, (b) => b.writeUInt32BE(9999, 4) && b.subarray(0, 8 + 9999))), true,
+  ['count mismatch', LABELS, () => packed(edited(LABELS, (b) => b.writeUInt32BE(9999, 4) && b.subarray(0, 8 + 9999))), true,
     /test set: 10000 images but 9999 labels/i],
-  ['label out of range', LABELS, () => gzip(edited(LABELS, (b) => void (b[8 + 5] = 10))), true,
+  ['label out of range', LABELS, () => packed(edited(LABELS, (b) => void (b[8 + 5] = 10))), true,
     /test set labels: label 10 at index 5 is outside 0\.\.10/i],
-  ['checksum mismatch (one byte changed on the way)', LABELS, () => flipped(mnistGz(LABELS), 2000), false,
-    /^Data\/mnist\/t10k-labels-idx1-ubyte\.gz is damaged: its SHA-256 is [0-9a-f]{12}…, data\/manifest\.json expects [0-9a-f]{12}…: run \.\/lab setup again\./],
-  ['cut short', IMAGES, () => mnistGz(IMAGES).subarray(0, 800_000), false,
-    /^The download of data\/mnist\/t10k-images-idx3-ubyte\.gz ended after 800,000 of 1,616,508 bytes: the connection was interrupted\./],
+  ['corrupt (one byte changed on the way)', LABELS, () => ({ file: flipped(mnistXz(LABELS), 2000) }), false,
+    /^Data\/mnist\/t10k-labels-idx1-ubyte\.xz is damaged: its compressed data is corrupt: run \.\/lab setup again\./],
+  ['wrong hash (a valid xz file of other bytes)', LABELS, () => ({ file: xz(edited(LABELS, (b) => void (b[8 + 5] ^= 1))) }), 'length',
+    /^Data\/mnist\/t10k-labels-idx1-ubyte\.xz is damaged: what it decodes to has SHA-256 [0-9a-f]{12}…, data\/manifest\.json expects [0-9a-f]{12}…: run \.\/lab setup again\./],
+  ['not xz (a web page instead of the file)', LABELS, () => ({ file: Buffer.from('<!doctype html><title>Page not found</title><p>Sorry, this page does not exist.') }), 'length',
+    /^Data\/mnist\/t10k-labels-idx1-ubyte\.xz is damaged: it is not an xz file: run \.\/lab setup again\./],
+  ['cut short', IMAGES, () => ({ file: mnistXz(IMAGES).subarray(0, 800_000) }), false,
+    new RegExp(`^The download of data/mnist/t10k-images-idx3-ubyte\\.xz ended after 800,000 of ${n(XZ_BYTES[IMAGES])} bytes: the connection was interrupted\\.`)],
+  ['too long', IMAGES, () => ({ file: Buffer.concat([mnistXz(IMAGES), Buffer.alloc(10)]) }), false,
+    new RegExp(`^Data/mnist/t10k-images-idx3-ubyte\\.xz is larger than data/manifest\\.json says \\(${n(XZ_BYTES[IMAGES])} bytes\\): run \\./lab setup again\\.`)],
 ];
+
+/** A broken IDX file as setup would serve it: xz, and what it decodes to. */
+function packed(raw) {
+  return { file: xz(raw), raw };
+}
 
 test.describe('broken data files', () => {
   test.use({ allowProblems: /HTTP 404: .*t10k-labels|Failed to load resource.*404|request failed: .*t10k-labels.*ERR_INTERNET_DISCONNECTED/ });
+  test.setTimeout(240_000); // nine broken loads, each decoding what arrived
 
   test('each broken file: a clear message with Retry, the rest of the page keeps working', async ({ page }) => {
     const table = [];
     for (const [what, name, make, matchManifest, message] of CASES) {
       await page.unrouteAll();
       // A verified copy in the browser's cache would be used without asking the network.
-      if (page.url().startsWith('http')) {
-        await page.evaluate(async (n) => (await caches.open('softmax-lab-data-v1')).delete(new URL(`data/mnist/${n}.gz`, location.href).href), name);
-      }
-      await serveBrokenFile(page, name, make(), { matchManifest });
+      await forgetCached(page, [name]);
+      const { file, raw } = make();
+      await serveBrokenFile(page, name, file, { matchManifest, raw });
       await page.goto('/');
       await expect(byId(page, 'status'), what).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
       await expect(byId(page, 'status'), what).toHaveText(message);
@@ -83,16 +99,22 @@ test.describe('broken data files', () => {
     await page.screenshot({ path: join(SHOTS, 'hardening-data-error-1280x800.png') });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(SHOTS, 'hardening-data-error-390x844.png') });
+
+    // The real files again: Retry loads them (decoded, put in order, checked).
+    await page.unrouteAll();
+    await byId(page, 'retry').click();
+    await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await waitNum(page, 'test-accuracy', (a) => a > 0 && a < 0.3);
   });
 
   test('a missing file (404) and a network error, then Retry once the network is back', async ({ page }) => {
-    await page.route(`**/data/mnist/${LABELS}.gz`, (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.route(`**/data/mnist/${LABELS}.xz`, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.goto('/');
-    await expect(byId(page, 'status')).toHaveText(/^Data\/mnist\/t10k-labels-idx1-ubyte\.gz is missing on the server \(HTTP 404\): run \.\/lab setup\./, { timeout: 60_000 });
+    await expect(byId(page, 'status')).toHaveText(/^Data\/mnist\/t10k-labels-idx1-ubyte\.xz is missing on the server \(HTTP 404\): run \.\/lab setup\./, { timeout: 60_000 });
     await page.unrouteAll();
-    await page.route(`**/data/mnist/${LABELS}.gz`, (route) => route.abort('internetdisconnected'));
+    await page.route(`**/data/mnist/${LABELS}.xz`, (route) => route.abort('internetdisconnected'));
     await byId(page, 'retry').click();
-    await expect(byId(page, 'status')).toHaveText(/^Cannot download data\/mnist\/t10k-labels-idx1-ubyte\.gz: the network request failed \(Failed to fetch\)\./);
+    await expect(byId(page, 'status')).toHaveText(/^Cannot download data\/mnist\/t10k-labels-idx1-ubyte\.xz: the network request failed \(Failed to fetch\)\./);
     await expect(byId(page, 'retry')).toBeVisible();
     // The network is back: Retry loads the data (the files already verified come from the cache).
     await page.unrouteAll();

@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availability, FILE_ROLES, fetchManifest, MANIFEST_URL, sha256Hex } from '../../www/data.js';
 
-const GOOD = { status: 'available', files: ['a.gz', 'b.gz', 'c.gz', 'd.gz'], bytes: [1, 2, 3, 4] };
+const GOOD = { status: 'available', encoding: 'xz', files: ['a.xz', 'b.xz', 'c.xz', 'd.xz'], bytes: [1, 2, 3, 4], raw_bytes: [16, 8, 16, 8] };
 
 test('availability: a complete entry is available', () => {
   assert.deepEqual(availability(GOOD), { available: true, reason: '' });
   assert.deepEqual(availability({ ...GOOD, sha256: ['a', 'b', 'c', 'd'] }), { available: true, reason: '' });
+  assert.deepEqual(availability({ ...GOOD, label_order: [1, null, 3, null] }), { available: true, reason: '' });
 });
 
 test('availability: every malformed or missing entry is refused with its reason', () => {
@@ -16,13 +17,23 @@ test('availability: every malformed or missing entry is refused with its reason'
   assert.deepEqual(availability({ ...GOOD, status: 'missing' }), { available: false, reason: 'status "missing" in data/manifest.json' });
   const wrong = { available: false, reason: 'data/manifest.json lists the files incorrectly' };
   assert.deepEqual(availability({ ...GOOD, files: GOOD.files.slice(1) }), wrong);
-  assert.deepEqual(availability({ ...GOOD, files: 'a.gz' }), wrong);
+  assert.deepEqual(availability({ ...GOOD, files: 'a.xz' }), wrong);
   assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3] }), wrong);
   assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, 0] }), wrong);
   assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, 4.5] }), wrong);
   assert.deepEqual(availability({ ...GOOD, bytes: [1, 2, 3, '4'] }), wrong);
   assert.deepEqual(availability({ ...GOOD, sha256: ['a'] }), wrong);
   assert.deepEqual(availability({ ...GOOD, sha256: 'abc' }), wrong);
+  assert.deepEqual(availability({ ...GOOD, raw_bytes: undefined }), wrong);
+  assert.deepEqual(availability({ ...GOOD, raw_bytes: [16, 8, 16] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, label_order: [1, null, 3] }), wrong);
+  assert.deepEqual(availability({ ...GOOD, label_order: [0, null, 3, null] }), wrong, 'a file ordered by itself');
+  assert.deepEqual(availability({ ...GOOD, label_order: [1, 0, null, null] }), wrong, 'ordered by a file that is itself ordered');
+  assert.deepEqual(availability({ ...GOOD, label_order: [4, null, 3, null] }), wrong);
+  // The manifest of an earlier setup (gzip files): say what to do.
+  const { encoding: _, ...gzip } = GOOD;
+  assert.deepEqual(availability(gzip), { available: false, reason: 'data/manifest.json lists gzip files, which this page does not read (it was written by another version of ./lab setup): run ./lab setup again' });
+  assert.deepEqual(availability({ ...GOOD, encoding: 'zstd' }), { available: false, reason: 'data/manifest.json lists zstd files, which this page does not read (it was written by another version of ./lab setup): run ./lab setup again' });
 });
 
 test('four files per data set', () => {

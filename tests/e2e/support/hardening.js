@@ -1,9 +1,10 @@
 // Helpers of the hardening specs: stepping fast, the test-only worker hooks,
 // downloading the exported weights, and broken copies of the real data files.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { labelOrder } from '../../../www/data-order.js';
 import { expect, byId, waitNum } from './lab.js';
 import { REPO } from './mnist.js';
 
@@ -53,14 +54,14 @@ export async function importFile(page, file) {
   return byId(page, 'import-message').textContent();
 }
 
-/** The served (gzipped) bytes of data/mnist/<name>. */
-export function mnistGz(name) {
-  return readFileSync(join(REPO, 'data', 'mnist', `${name}.gz`));
+/** The served bytes (xz) of data/mnist/<name>. */
+export function mnistXz(name) {
+  return readFileSync(join(REPO, 'data', 'mnist', `${name}.xz`));
 }
 
-/** The uncompressed bytes of data/mnist/<name> (from its .gz, as the page gets them). */
+/** The published bytes of data/mnist/<name> (what the page must decode the .xz to). */
 export function mnistRaw(name) {
-  return gunzipSync(mnistGz(name));
+  return readFileSync(join(REPO, 'data', 'mnist', name));
 }
 
 /** The real manifest. */
@@ -70,21 +71,45 @@ export function manifest() {
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
+/** xz of `bytes` (a fast preset: the page reads any xz stream; setup uses -9e). */
+export const xz = (bytes) => execFileSync('xz', ['-T1', '--check=crc32', '-1', '-c'], { input: bytes, maxBuffer: 1 << 27 });
+
+/** The images file of a labels file (and back): a pair. */
+const pairOf = (name) => (name.includes('-labels-') ? name.replace('-labels-idx1-', '-images-idx3-') : name.replace('-images-idx3-', '-labels-idx1-'));
+
 /**
- * Serve `gz` for one MNIST file, and a manifest whose length and SHA-256 for that file match it
- * (`matchManifest`), so that the file passes the download checks and reaches the core's IDX
- * validation; or the real manifest, so that the checksum must catch it.
+ * Serve `file` (the bytes on the wire) for one MNIST file. `matchManifest`:
+ * - true: `raw` is what it decodes to, and the manifest's length, decoded length and SHA-256
+ *   for it are made to match, so that it passes every download check and reaches the core's IDX
+ *   validation. A broken labels file also orders its images (www/data-order.js): the images are
+ *   served again in the broken labels' order, so that they still decode to the published file;
+ * - 'length': only its length is made to match (it must fail to decode, or decode to other bytes);
+ * - false: the real manifest, so that the download checks must catch it.
  */
-export async function serveBrokenFile(page, name, gz, { matchManifest = true, status = 200 } = {}) {
+export async function serveBrokenFile(page, name, file, { matchManifest = true, raw = null, status = 200 } = {}) {
   const m = manifest();
-  if (matchManifest) {
-    const i = m.mnist.files.indexOf(`${name}.gz`);
-    m.mnist.bytes[i] = gz.length;
-    m.mnist.sha256[i] = sha256(gz);
+  const i = m.mnist.files.indexOf(`${name}.xz`);
+  if (matchManifest) m.mnist.bytes[i] = file.length;
+  if (matchManifest === true) {
+    m.mnist.raw_bytes[i] = raw.length;
+    m.mnist.sha256[i] = sha256(raw);
+    if (name.includes('-labels-')) {
+      const images = pairOf(name);
+      const stored = xz(Buffer.from(labelOrder(mnistRaw(images), raw, false)));
+      m.mnist.bytes[m.mnist.files.indexOf(`${images}.xz`)] = stored.length;
+      await page.route(`**/data/mnist/${images}.xz`, (route) => route.fulfill({ status: 200, contentType: 'application/x-xz', body: stored }));
+    }
   }
   await page.route('**/data/manifest.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(m) }));
-  await page.route(`**/data/mnist/${name}.gz`, (route) => route.fulfill({ status, contentType: 'application/octet-stream', body: gz }));
+  await page.route(`**/data/mnist/${name}.xz`, (route) => route.fulfill({ status, contentType: 'application/x-xz', body: file }));
 }
 
-/** gzip like scripts/fetch-data.sh does. */
-export const gzip = (bytes) => gzipSync(bytes, { level: 9 });
+/** Forget the verified copies of `names` (and their pairs) in the page's Cache API. */
+export async function forgetCached(page, names) {
+  if (!page.url().startsWith('http')) return;
+  const all = [...new Set(names.flatMap((n) => [n, pairOf(n)]))];
+  await page.evaluate(async (ns) => {
+    const cache = await caches.open('softmax-lab-data-v2');
+    await Promise.all(ns.map((n) => cache.delete(new URL(`data/mnist/${n}`, location.href).href)));
+  }, all);
+}
