@@ -28,7 +28,7 @@ const HOST = arg('--host', '127.0.0.1');
 const BENCH = args.includes('--bench');
 
 /** What may be served: the page and its assets, nothing else of the repository. */
-const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.(xz|gz))$/, /^\/favicon\.svg$/];
+const ALLOWED = [/^\/index\.html$/, /^\/www\//, /^\/data\/(manifest\.json|[a-z]+\/[a-z0-9-]+\.xz)$/, /^\/favicon\.svg$/];
 /** With --bench: the benchmark pages and workers, and the TensorFlow.js builds they load. */
 const BENCH_ALLOWED = [
   /^\/tests\/bench\/[a-z0-9-]+\.(html|js)$/,
