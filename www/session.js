@@ -1,27 +1,24 @@
 // @ts-check
-// The training session: the one app-state object and every state transition (loading, stepping,
-// playing, resetting, live hyperparameters, evaluation, importing weights). Keeping the work is
-// delegated: checkpoints and resuming them (session-checkpoints.js), recovery from a crashed
-// worker (session-recovery.js), the shareable link (session-link.js). No DOM: sections
-// subscribe to events and redraw on 'frame', which fires at most once per animation frame.
+// The training session: the one app-state object, what the page shows of it (the status line,
+// notices, and 'frame', which fires at most once per animation frame with what changed) and the
+// live hyperparameters. Its transitions live beside it, each session-*.js one concern: a new
+// model (session-load.js: opening, loading a data set, adopting an import), training
+// (session-training.js: Step, Play, Pause, Reset, what the worker reports), weights in and out
+// (session-weights.js), your own data set (session-own-data.js), checkpoints and resuming them
+// (session-checkpoints.js), recovery from a crashed worker (session-recovery.js), the
+// shareable link (session-link.js). No DOM: sections subscribe to events and redraw on 'frame'.
 
 import { DATASET_NAMES } from './constants.js';
-import { availability, fetchManifest } from './data.js';
 import { Emitter } from './emitter.js';
 import { sentence } from './format.js';
 import { buildLink } from './share.js';
 import { Checkpoints } from './session-checkpoints.js';
-import { chooseOpening } from './session-link.js';
+import { adopt, datasetAvailability, loadDataset, start, takeModel } from './session-load.js';
 import { Recovery } from './session-recovery.js';
+import { addEvaluation, evaluate, onProgress, onStopped, pause, play, reset, setPace, step } from './session-training.js';
 import { exportWeights, importWeights } from './session-weights.js';
-import { loadOwnData } from './session-own-data.js';
-import { keepFinishedRun, noteSteps, startRun } from './runs-session.js';
 import { initialState } from './session-state.js';
 
-/** Quiet time after the last manual Step before the test set is evaluated. */
-const STEP_EVAL_DELAY_MS = 250;
-/** The status while training plays. */
-const TRAINING = 'Training in the background: the charts update as it runs. Press Pause to stop.';
 /** Names of the hyperparameters in the order of the form. */
 export const HYPER_FIELDS = ['learning_rate', 'batch_size', 'l2', 'seed'];
 
@@ -31,15 +28,6 @@ export const HYPER_FIELDS = ['learning_rate', 'batch_size', 'l2', 'seed'];
  * show state.input, e.g. the defaults).
  * @typedef {{frame: Set<string>, dataset: import('./session-state.js').SessionState, hyper: {fill: boolean}}} SessionEvents
  */
-
-/**
- * The form's values for the core's defaults.
- * @param {import('./protocol.js').Defaults} d
- * @returns {import('./protocol.js').Hyper}
- */
-function hyperOf(d) {
-  return { learning_rate: d.learning_rate, batch_size: d.batch_size, l2: d.l2, seed: d.seed };
-}
 
 /**
  * Create the session (and its state object) on top of a worker client.
@@ -76,8 +64,8 @@ export class Session extends Emitter {
     this.ownPick = null;
     this.state = initialState();
     lab.on('crash', (m) => this.recovery.recover(m.reason));
-    lab.on('progress', (m) => this.onProgress(m));
-    lab.on('stopped', (m) => this.onStopped(m));
+    lab.on('progress', (m) => onProgress(this, m));
+    lab.on('stopped', (m) => onStopped(this, m));
     lab.on('load-progress', (m) => {
       if (!this.state.load) return;
       this.state.load = { ...this.state.load, loaded: m.loaded, total: m.total, fromCache: m.fromCache, phase: m.phase || 'download' };
@@ -159,30 +147,11 @@ export class Session extends Emitter {
     }
   }
 
-  /**
-   * Load the wasm module and the manifest, then the data set and model: the one a shared link
-   * names, else the saved session (resumed), else MNIST with the defaults.
-   */
-  async start() {
-    const s = this.state;
-    this.setStatus('loading', 'Starting the lab…');
-    let ready = false;
-    try {
-      const [{ defaults }, manifest] = await Promise.all([this.lab.init(), fetchManifest(this.baseUrl)]);
-      s.defaults = defaults;
-      s.manifest = manifest;
-      ready = true;
-    } catch (e) {
-      this.fail(e, () => this.start());
-    }
-    if (!ready) return;
-    this.checkpoints.watchPage();
-    s.hyper = hyperOf(s.defaults);
-    const { dataset, restore } = await chooseOpening(this, await this.checkpoints.read());
-    s.input = { ...s.hyper };
-    this.invalidate('controls', 'hyper');
-    this.emit('hyper', { fill: true });
-    await this.loadDataset(dataset, { restore });
+  // --- A new model (session-load.js) ---------------------------------------------------------
+
+  /** Open the lab: the wasm module, the manifest, then the link's data set, the saved session or MNIST. */
+  start() {
+    return start(this);
   }
 
   /**
@@ -190,118 +159,35 @@ export class Session extends Emitter {
    * @param {string} name
    */
   datasetAvailability(name) {
-    return this.state.manifest ? availability(this.state.manifest[name]) : { available: false, reason: 'loading' };
+    return datasetAvailability(this, name);
   }
 
   /**
-   * Switch to a data set: download it (progress in state.load), build a new model, evaluate.
-   * @param {string} name "mnist" or "fashion".
+   * Switch to a data set: download it, build a new model, evaluate (session-load.js).
+   * @param {string} name "mnist", "fashion" or "files".
    * @param {{restore?: import('./session-checkpoints.js').SavedSession|null, why?: 'resume'|'crash'}} [options]
-   *   a checkpoint to continue, and why (a reload or a crash: the message differs)
    * @returns {Promise<boolean>} whether the data set and model are loaded
    */
-  async loadDataset(name, { restore = null, why = 'resume' } = {}) {
-    const s = this.state;
-    if (name === 'files') return loadOwnData(this, this.ownPick, { restore, why });
-    const { available, reason } = this.datasetAvailability(name);
-    if (!available) {
-      this.fail(`${DATASET_NAMES[name] || name} is not available: ${reason}`);
-      return false;
-    }
-    if (s.playing) await this.pause();
-    clearTimeout(this.stepEvalTimer);
-    s.busy = true;
-    s.playing = false;
-    if (!restore) await keepFinishedRun(this, 'dataset'); // a new model: the old run stays on the charts
-    s.load = { name, phase: 'download', loaded: 0, total: s.manifest[name].bytes.reduce((a, b) => a + b, 0), fromCache: false };
-    this.setStatus('loading', `Loading ${DATASET_NAMES[name]}…`);
-    this.invalidate('load');
-    try {
-      const r = await this.lab.load({
-        baseUrl: this.baseUrl,
-        dataset: name,
-        entry: s.manifest[name],
-        hyper: { learning_rate: s.hyper.learning_rate, batch_size: s.hyper.batch_size, l2: s.hyper.l2 },
-        seed: s.hyper.seed,
-      });
-      await this.takeModel(r, { restore, why });
-      return true;
-    } catch (e) {
-      s.busy = false;
-      s.load = null;
-      this.invalidate('load');
-      if (e.crashed) return false; // the recovery takes over
-      const kept = s.generation > 0 ? ` The ${DATASET_NAMES[s.dataset]} model is kept.` : ' Sections that need no data still work.';
-      this.fail(`${e.message || e}.${kept}`, () => this.loadDataset(name, { restore }));
-      return false;
-    }
+  loadDataset(name, options) {
+    return loadDataset(this, name, options);
   }
 
   /**
-   * Take the fresh model of a data-set load (built-in or your own files): its data set, sizes,
-   * class names and transform, a new run, and the checkpoint to continue if any.
+   * Take the fresh model of a data-set load, and the checkpoint to continue if any.
    * @param {import('./protocol.js').LoadResult} r
    * @param {{restore?: import('./session-checkpoints.js').SavedSession|null, why?: 'resume'|'crash'}} options
    */
-  async takeModel(r, { restore = null, why = 'resume' }) {
-    const s = this.state;
-    s.dataset = r.dataset;
-    s.classNames = r.classNames;
-    s.trainSize = r.trainSize;
-    s.testSize = r.testSize;
-    s.transform = r.transform;
-    this.newRun(r);
-    this.addEvaluation(r.evaluation);
-    s.busy = false;
-    s.load = null;
-    if (r.usedDefaults) {
-      s.hyper = hyperOf(s.defaults);
-      s.input = { ...s.hyper };
-      this.emit('hyper', { fill: true });
-    }
-    if (restore) await this.checkpoints.resume(restore, why);
-    this.emit('dataset', s);
-    this.invalidate('load', 'progress', 'train', 'test', 'dataset');
-    this.idleStatus();
-    // Batch-size limits depend on the training-set size, and the form may have changed while
-    // loading: re-check what is typed and give the new model the valid values.
-    await this.updateHyper({}, true);
-    this.checkpoints.save();
+  takeModel(r, options) {
+    return takeModel(this, r, options);
   }
 
   /**
-   * A new model generation in the worker: curves start over.
-   * @param {{generation: number, progress: import('./protocol.js').Progress}} r
-   */
-  newRun(r) {
-    const s = this.state;
-    s.generation = r.generation;
-    s.progress = r.progress;
-    s.rate = 0;
-    s.diverged = null;
-    s.train.clear();
-    s.test.clear();
-    startRun(this, r.progress);
-    s.evaluation = null;
-  }
-
-  /**
-   * Take the model the worker now has after importWeights: new generation, its progress, and
-   * (for a checkpoint of the same step) the saved curves.
+   * Take the model the worker has after an import (with the saved curves of a checkpoint).
    * @param {import('./protocol.js').ImportResult} r
    * @param {import('./session-checkpoints.js').SavedSession|null} [record]
    */
   adopt(r, record = null) {
-    const s = this.state;
-    clearTimeout(this.stepEvalTimer);
-    this.newRun(r);
-    if (record && record.step === r.progress.step && record.train && record.test) {
-      Object.assign(s.train, record.train);
-      Object.assign(s.test, record.test);
-    }
-    this.addEvaluation(r.evaluation);
-    this.invalidate('progress', 'train', 'test');
-    this.emit('dataset', s);
+    adopt(this, r, record);
   }
 
   /** Whether Step/Play may start: model loaded and no invalid training hyperparameter. */
@@ -339,115 +225,53 @@ export class Session extends Emitter {
     return this.hyperChain;
   }
 
+  // --- Training (session-training.js) ----------------------------------------------------------
+
   /** Run one minibatch step (the test set is evaluated once the clicking stops). */
-  async step() {
-    await this.hyperChain;
-    if (!this.canTrain() || this.state.playing) return;
-    try {
-      const r = await this.lab.step(1);
-      this.ingestSteps(r);
-      if (r.divergence) {
-        this.addEvaluation(r.evaluation);
-        this.diverge(r.divergence);
-        return;
-      }
-      if (!this.state.playing) this.idleStatus(); // "Paused at step N" follows the steps
-      clearTimeout(this.stepEvalTimer);
-      this.stepEvalTimer = setTimeout(async () => {
-        await this.evaluate();
-        await this.checkpoints.save();
-      }, STEP_EVAL_DELAY_MS);
-    } catch (e) {
-      this.fail(e);
-    }
+  step() {
+    return step(this);
   }
 
   /**
-   * Start continuous training in the worker, at the chosen pace; with `epochs`, it pauses by
-   * itself exactly where the epoch counter has grown by that many.
+   * Train continuously at the chosen pace; with `epochs`, pause by itself after that many.
    * @param {number} [epochs]
    */
-  async play(epochs) {
-    await this.hyperChain;
-    if (!this.canTrain() || this.state.playing) return;
-    clearTimeout(this.stepEvalTimer);
-    this.state.playing = true;
-    this.state.diverged = null;
-    this.setStatus('training', epochs ? `Training ${epochs} epoch${epochs === 1 ? '' : 's'}: it pauses by itself at the end of epoch ${this.state.progress.epoch + epochs}. Press Pause to stop sooner.` : TRAINING);
-    try {
-      await this.lab.play({ epochs, stepsPerSecond: this.state.pace });
-      if (this.state.playing) this.lab.expectProgress(true);
-    } catch (e) {
-      this.fail(e);
-    }
+  play(epochs) {
+    return play(this, epochs);
   }
 
   /**
-   * The pace of Play (steps per second, or null for full speed); applies at once, also while playing.
+   * The pace of Play (steps per second, or null for full speed); applies at once.
    * @param {number|null} stepsPerSecond
    */
-  async setPace(stepsPerSecond) {
-    this.state.pace = stepsPerSecond;
-    this.invalidate('controls');
-    if (!this.state.playing) return; // Play sends the pace
-    try {
-      await this.lab.setPace(stepsPerSecond);
-    } catch (e) {
-      this.fail(e);
-    }
+  setPace(stepsPerSecond) {
+    return setPace(this, stepsPerSecond);
   }
 
-  /** Stop continuous training; the worker evaluates the test set at the step where it stopped. */
-  async pause() {
-    if (!this.state.playing) return;
-    this.state.playing = false;
-    this.lab.expectProgress(false);
-    this.invalidate('controls');
-    try {
-      const r = await this.lab.pause();
-      if (r.generation === this.state.generation) {
-        this.state.progress = r.progress;
-        this.addEvaluation(r.evaluation);
-      }
-      this.invalidate('progress');
-      if (this.state.status.state !== 'error') this.idleStatus();
-      await this.checkpoints.save();
-    } catch (e) {
-      this.fail(e);
-    }
+  /** Stop continuous training; the worker evaluates the test set where it stopped. */
+  pause() {
+    return pause(this);
   }
 
   /** Re-initialise the weights and the shuffling from the seed in the form. */
-  async reset() {
-    const s = this.state;
-    await this.hyperChain;
-    if (s.busy || s.errors.seed || s.generation === 0) return;
-    clearTimeout(this.stepEvalTimer);
-    try {
-      await keepFinishedRun(this, 'reset');
-      const r = await this.lab.reset(s.hyper.seed);
-      this.newRun(r);
-      this.addEvaluation(r.evaluation);
-      this.invalidate('progress', 'train', 'test');
-      this.emit('dataset', s);
-      if (s.playing) this.setStatus('training', TRAINING);
-      else this.idleStatus();
-      await this.checkpoints.save();
-    } catch (e) {
-      this.fail(e);
-    }
+  reset() {
+    return reset(this);
   }
 
   /** Evaluate the full test set now (if the last evaluation is stale). */
-  async evaluate() {
-    if (this.state.generation === 0) return;
-    try {
-      const r = await this.lab.evaluate();
-      if (r.generation === this.state.generation) this.addEvaluation(r.evaluation);
-    } catch (e) {
-      this.fail(e);
-    }
+  evaluate() {
+    return evaluate(this);
   }
+
+  /**
+   * Take test-set figures if they belong to the current model.
+   * @param {import('./protocol.js').Evaluation|null|undefined} e
+   */
+  addEvaluation(e) {
+    addEvaluation(this, e);
+  }
+
+  // --- Weights in and out (session-weights.js) --------------------------------------------------
 
   /**
    * The weights file of the model as it is now, with test figures evaluated for exactly it.
@@ -458,72 +282,10 @@ export class Session extends Emitter {
   }
 
   /**
-   * Import a weights file chosen by the user (session-weights.js).
+   * Import a weights file chosen by the user.
    * @param {File} file
    */
   importWeights(file) {
     return importWeights(this, file);
-  }
-
-  /**
-   * Take test-set figures if they belong to the current model.
-   * @param {import('./protocol.js').Evaluation|null|undefined} e
-   */
-  addEvaluation(e) {
-    if (!e || e.generation !== this.state.generation) return;
-    this.state.evaluation = e;
-    this.state.test.add(e);
-    this.invalidate('test');
-  }
-
-  /**
-   * Take steps the worker ran (a Step, or a chunk while playing).
-   * @param {{generation: number, progress: import('./protocol.js').Progress, losses: Float32Array}} r
-   */
-  ingestSteps(r) {
-    const s = this.state;
-    if (r.generation !== s.generation) return;
-    s.progress = r.progress;
-    if (r.losses.length > 0) this.checkpoints.unsaved = true;
-    if (r.losses.length > 0) noteSteps(this); // the settings the run trains with (kept runs' labels)
-    if (r.losses.length > 0) s.train.append(r.losses, r.progress.step, r.progress.examples_seen);
-    this.invalidate('progress', 'train');
-  }
-
-  /** @param {import('./protocol.js').ProgressEvent} m */
-  onProgress(m) {
-    const s = this.state;
-    if (m.generation !== s.generation) return;
-    this.ingestSteps(m);
-    s.rate = m.rate;
-    if (m.evaluation) this.addEvaluation(m.evaluation);
-  }
-
-  /** @param {import('./protocol.js').StoppedEvent} m */
-  onStopped(m) {
-    if (m.generation !== this.state.generation) return;
-    this.state.playing = false;
-    this.lab.expectProgress(false);
-    this.state.progress = m.progress;
-    this.addEvaluation(m.evaluation);
-    this.invalidate('progress');
-    if (m.reason === 'diverged') this.diverge(m.message);
-    else this.idleStatus();
-  }
-
-  /**
-   * Training diverged: stop, say so, and offer Reset.
-   * @param {string} message the core's
-   */
-  diverge(message) {
-    this.state.diverged = message;
-    this.state.playing = false;
-    this.lab.expectProgress(false);
-    this.setStatus('error', `${sentence(message)}. Training is paused; the weights are those of the last good step.`, {
-      label: '↺ Reset',
-      testid: 'diverged-reset',
-      run: () => this.reset(),
-    });
-    this.checkpoints.save();
   }
 }
