@@ -4,23 +4,10 @@
 // still being fast, and a readout saying how long the run takes at it.
 // Numbers are read from data-value attributes (docs/testing.md, "Test hooks").
 import { test, expect, byId, num, waitNum, openLab } from './support/lab.js';
+import { measuredRate, sectionPace } from './support/pace.js';
 
 async function visit(page, id) {
   await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-}
-
-/** Steps per second of a section's Play at its current speed, counted from `counter` over `ms`. */
-async function measuredRate(page, prefix, counter, ms) {
-  await byId(page, `${prefix}-play`).click();
-  await waitNum(page, counter, (n) => n >= 1);
-  await page.waitForTimeout(700);
-  const s0 = await num(page, counter);
-  const t0 = Date.now();
-  await page.waitForTimeout(ms);
-  const s1 = await num(page, counter);
-  const t1 = Date.now();
-  await byId(page, `${prefix}-pause`).click();
-  return ((s1 - s0) * 1000) / (t1 - t0);
 }
 
 test('§2: log-loss and MSE from the same start, overlaid on one chart with a legend', async ({ page }) => {
@@ -81,13 +68,13 @@ test('§3: the speed sets the measured step rate, full speed is still fast, the 
   await expect(byId(page, 'atten-speed-readout')).toHaveText('40 steps/s: the run’s 500 steps take 13 s.');
   await byId(page, 'atten-speed').selectOption('5');
   await expect(byId(page, 'atten-speed-readout')).toHaveText('5 steps/s: the run’s 500 steps take 1 min 40 s.');
-  const at5 = await measuredRate(page, 'atten', 'atten-step-count', 4000);
+  const at5 = await measuredRate(page, sectionPace('atten', 'atten-step-count', 4000));
   expect(at5, `${at5.toFixed(1)} steps/s at 5`).toBeGreaterThan(5 * 0.6);
   expect(at5, `${at5.toFixed(1)} steps/s at 5`).toBeLessThan(5 * 1.4);
   await expect(byId(page, 'atten-speed-readout')).toContainText('steps left take');
 
   await byId(page, 'atten-speed').selectOption('20');
-  const at20 = await measuredRate(page, 'atten', 'atten-step-count', 3000);
+  const at20 = await measuredRate(page, sectionPace('atten', 'atten-step-count', 3000));
   expect(at20, `${at20.toFixed(1)} steps/s at 20`).toBeGreaterThan(20 * 0.7);
   expect(at20, `${at20.toFixed(1)} steps/s at 20`).toBeLessThan(20 * 1.3);
 
@@ -125,7 +112,7 @@ test('the exercises: speed controls with their readouts; an epoch is its SGD ste
   await expect(byId(page, 'l2-speed-readout')).toHaveText('100 steps/s: the run’s 200 epochs (2,000 steps) take 20 s.');
   // 20 steps/s at 10 steps an epoch (500 images, batch 50): 2 epochs a second.
   await byId(page, 'l2-speed').selectOption('20');
-  const epochs = await measuredRate(page, 'l2', 'l2-epoch', 3000);
+  const epochs = await measuredRate(page, sectionPace('l2', 'l2-epoch', 3000));
   expect(epochs, `${epochs.toFixed(2)} epochs/s at 20 steps/s`).toBeGreaterThan(2 * 0.6);
   expect(epochs, `${epochs.toFixed(2)} epochs/s at 20 steps/s`).toBeLessThan(2 * 1.4);
 
@@ -133,7 +120,7 @@ test('the exercises: speed controls with their readouts; an epoch is its SGD ste
   await expect(byId(page, 'positive-speed')).toHaveValue('300');
   await expect(byId(page, 'positive-speed-readout')).toHaveText('300 steps/s: the run’s 3,000 steps take 10 s.');
   await byId(page, 'positive-speed').selectOption('5');
-  const gd = await measuredRate(page, 'positive', 'positive-step-count', 3000);
+  const gd = await measuredRate(page, sectionPace('positive', 'positive-step-count', 3000));
   expect(gd, `${gd.toFixed(1)} steps/s at 5`).toBeGreaterThan(5 * 0.6);
   expect(gd, `${gd.toFixed(1)} steps/s at 5`).toBeLessThan(5 * 1.4);
 

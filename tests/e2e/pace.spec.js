@@ -3,37 +3,20 @@
 // and the readout says what the pace means.
 import { steps } from './support/hardening.js';
 import { byId, expect, num, openLab, test } from './support/lab.js';
-
-/**
- * Steps per second while playing at the current speed: Play, let it settle for a second, count
- * the steps over `ms`, Pause. (Counts are read from the page, so a busy machine adds some noise.)
- */
-async function measuredRate(page, ms) {
-  await byId(page, 'play').click();
-  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'training');
-  await page.waitForTimeout(1000);
-  const s0 = await num(page, 'step-count');
-  const t0 = Date.now();
-  await page.waitForTimeout(ms);
-  const s1 = await num(page, 'step-count');
-  const t1 = Date.now();
-  await byId(page, 'pause').click();
-  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused');
-  return ((s1 - s0) * 1000) / (t1 - t0);
-}
+import { measuredRate, trainPace } from './support/pace.js';
 
 test('the speed control sets the step rate, live, and says what it means', { tag: '@timing' }, async ({ page }) => {
   await openLab(page);
   // The default pace: the first MNIST epoch at batch 100 takes 15 s.
   await expect(byId(page, 'speed')).toHaveValue('40');
   await expect(byId(page, 'speed-readout')).toHaveText('40 steps/s · 4.0 epochs/min at batch 100');
-  const at40 = await measuredRate(page, 4000);
+  const at40 = await measuredRate(page, trainPace(4000));
   expect(at40, `${at40.toFixed(1)} steps/s at 40`).toBeGreaterThan(40 * 0.65);
   expect(at40, `${at40.toFixed(1)} steps/s at 40`).toBeLessThan(40 * 1.35);
 
   await byId(page, 'speed').selectOption('5');
   await expect(byId(page, 'speed-readout')).toHaveText('5 steps/s · 0.50 epochs/min at batch 100');
-  const at5 = await measuredRate(page, 4000);
+  const at5 = await measuredRate(page, trainPace(4000));
   expect(at5, `${at5.toFixed(1)} steps/s at 5`).toBeGreaterThan(5 * 0.5);
   expect(at5, `${at5.toFixed(1)} steps/s at 5`).toBeLessThan(5 * 1.5);
 
@@ -41,7 +24,7 @@ test('the speed control sets the step rate, live, and says what it means', { tag
   // (quiet, it is thousands of steps a second; ./lab bench measures it).
   await byId(page, 'speed').selectOption('full');
   await expect(byId(page, 'speed-readout')).toHaveText('as fast as this device trains');
-  const full = await measuredRate(page, 2000);
+  const full = await measuredRate(page, trainPace(2000));
   expect(full, `${full.toFixed(0)} steps/s at full speed`).toBeGreaterThan(3 * 40);
 
   // Live while playing: from full speed down to slow motion without pausing.
