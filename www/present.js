@@ -119,6 +119,8 @@ export function createPresenter(sections, { onShortcuts }) {
   const bar = el(
     'nav',
     { class: 'present-bar', testid: 'present-bar', 'aria-label': 'Presenter', hidden: true },
+    // The site header (and its h1) is not shown in the mode: the page's title for assistive technology.
+    el('h1', { class: 'visually-hidden' }, 'softmax-lab, presenter mode'),
     button('present-prev', '←', 'Back (← or Page Up)', () => move(-1)),
     progress,
     button('present-next', '→', 'Next (→ or Page Down)', () => move(1)),

@@ -101,6 +101,66 @@ for (const [w, h] of [[1920, 1080], [1280, 720], [1024, 768]]) {
   });
 }
 
+/**
+ * What of the step shown does not fit the screen: every element drawn (as clipped by the boxes it
+ * sits in) whose box runs below the top of the presenter's bar or off either side, and every box
+ * that scrolls sideways; the page's own width too. Empty when the step fits.
+ */
+async function misfit(page) {
+  return page.evaluate(() => {
+    const sec = document.querySelector('.present-current');
+    const limit = document.querySelector('[data-testid="present-bar"]').getBoundingClientRect().top;
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    if (document.documentElement.scrollWidth > width) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    const name = (e) => `${e.tagName.toLowerCase()}${e.dataset?.testid ? `[${e.dataset.testid}]` : ''}.${[...e.classList].join('.')}`;
+    /** The element's box as drawn: cut by every ancestor (up to the section) that clips. */
+    const drawn = (e) => {
+      let r = e.getBoundingClientRect();
+      let [top, bottom, left, right] = [r.top, r.bottom, r.left, r.right];
+      for (let a = e.parentElement; a && a !== sec.parentElement; a = a.parentElement) {
+        const st = getComputedStyle(a);
+        if (st.overflowX === 'visible' && st.overflowY === 'visible' && st.clip === 'auto') continue;
+        r = a.getBoundingClientRect();
+        if (st.overflowY !== 'visible' || st.clip !== 'auto') [top, bottom] = [Math.max(top, r.top), Math.min(bottom, r.bottom)];
+        if (st.overflowX !== 'visible' || st.clip !== 'auto') [left, right] = [Math.max(left, r.left), Math.min(right, r.right)];
+      }
+      return { top, bottom, left, right };
+    };
+    for (const e of sec.querySelectorAll('*')) {
+      // Text for screen readers only (clipped to a pixel) is not drawn.
+      if (!e.getClientRects().length || getComputedStyle(e).visibility === 'hidden' || e.closest('.visually-hidden, .katex-mathml')) continue;
+      const b = drawn(e);
+      if (b.bottom - b.top < 1 || b.right - b.left < 1) continue;
+      if (b.bottom > limit + 0.5) out.push(`${name(e)} ends at y = ${Math.round(b.bottom)}, below ${Math.round(limit)}`);
+      if (b.right > width + 0.5 || b.left < -0.5) out.push(`${name(e)} spans x = ${Math.round(b.left)}…${Math.round(b.right)} of ${width}`);
+      const st = getComputedStyle(e);
+      if (st.overflowX !== 'visible' && st.overflowX !== 'clip' && e.scrollWidth > e.clientWidth + 1 && !e.closest('.katex')) out.push(`${name(e)} scrolls sideways (${e.scrollWidth} px in ${e.clientWidth})`);
+    }
+    return out.slice(0, 6);
+  });
+}
+
+for (const [w, h] of [[1920, 1080], [1280, 720], [1024, 768]]) {
+  test(`presenter mode at ${w} × ${h}: every step of every section fits the screen`, async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize({ width: w, height: h });
+    await openPresenting(page);
+    const seen = [];
+    for (let i = 0; i < 80; i++) {
+      const p = await position(page);
+      seen.push(`${p.section} ${p.step}/${p.steps}`);
+      await expect.poll(() => misfit(page), { message: `${p.section} step ${p.step} of ${p.steps} at ${w} × ${h}`, timeout: 10_000 }).toEqual([]);
+      if (p.section === ORDER.at(-1) && p.step === p.steps) break;
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(async () => JSON.stringify(await position(page))).not.toBe(JSON.stringify(p));
+    }
+    // Every section was walked, and the crowded ones in several steps.
+    expect([...new Set(seen.map((s) => s.split(' ')[0]))]).toEqual(ORDER);
+    expect(seen.length).toBeGreaterThan(ORDER.length + 10);
+  });
+}
+
 test('→ / PageDown walk every section and its steps in lecture order, ← / PageUp walk back; the tick labels ≥ 16 px', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await openPresenting(page);
