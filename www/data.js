@@ -50,7 +50,10 @@ export async function fetchManifest(baseUrl) {
   return manifest;
 }
 
-const sizes = (a) => Array.isArray(a) && a.length === 4 && a.every((b) => Number.isSafeInteger(b) && b > 0);
+const sizes = (a, n = 4) => Array.isArray(a) && a.length === n && a.every((b) => Number.isSafeInteger(b) && b > 0);
+
+/** One download per IDX file, unless the manifest says which files a download holds. */
+const ONE_EACH = [[0], [1], [2], [3]];
 
 /**
  * Whether a manifest entry can be loaded, and if not, why.
@@ -66,7 +69,10 @@ export function availability(entry) {
     return { available: false, reason: `data/manifest.json lists ${entry.encoding || 'gzip'} files, which this page does not read (it was written by another version of ./lab setup): run ./lab setup again` };
   }
   const order = entry.label_order;
-  if (!Array.isArray(entry.files) || entry.files.length !== 4 || !sizes(entry.bytes) || !sizes(entry.raw_bytes)
+  const parts = entry.parts ?? ONE_EACH;
+  const held = Array.isArray(parts) && parts.every((p) => Array.isArray(p) && p.length > 0) ? parts.flat().sort() : [];
+  if (!Array.isArray(entry.files) || entry.files.length !== parts.length || !sizes(entry.bytes, parts.length) || !sizes(entry.raw_bytes)
+    || held.join() !== '0,1,2,3' || (entry.parts && !(Array.isArray(entry.names) && entry.names.length === 4 && entry.names.every((n) => typeof n === 'string' && /^[a-z0-9-]+$/.test(n))))
     || (entry.sha256 !== undefined && !(Array.isArray(entry.sha256) && entry.sha256.length === 4))
     || (order !== undefined && !(Array.isArray(order) && order.length === 4 && order.every((o, i) => o === null || (Number.isInteger(o) && o >= 0 && o < 4 && o !== i && order[o] === null))))) {
     return { available: false, reason: 'data/manifest.json lists the files incorrectly' };
@@ -220,7 +226,9 @@ async function fromCache(cache, key, path, rawBytes, sha256) {
  * have the manifest's SHA-256; the IDX contents are validated afterwards by the core.
  * @param {string} baseUrl URL the relative data paths are resolved against.
  * @param {string} dataset "mnist" or "fashion".
- * @param {{files: string[], bytes: number[], raw_bytes: number[], sha256?: string[], label_order?: (number|null)[]}} entry The manifest entry.
+ * @param {{files: string[], bytes: number[], raw_bytes: number[], parts?: number[][], names?: string[], sha256?: string[], label_order?: (number|null)[]}} entry
+ *   The manifest entry: `files` are the downloads, `parts` which IDX files (FILE_ROLES order)
+ *   each holds, one after the other, `names` their published names.
  * @param {(p: {loaded: number, total: number, fromCache: boolean}) => void} onProgress
  *   Called with the bytes read so far (from the network: compressed) out of the manifest's total.
  * @param {{useCache?: boolean}} [options] useCache: false neither reads nor writes the Cache API (the benchmark's decoding time)
@@ -241,44 +249,63 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress, { useCac
   decodeStats.ms = 0;
   decodeStats.files = 0;
   decodeStats.bytes = 0;
+  const parts = entry.parts ?? ONE_EACH;
   const paths = entry.files.map((name) => `data/${dataset}/${name}`);
-  // The cache holds the decoded files under their published names.
-  const keys = entry.files.map((name) => new URL(`data/${dataset}/${name.replace(/\.xz$/, '')}`, baseUrl).href);
-  const cached = await Promise.all(keys.map((key, i) => fromCache(cache, key, paths[i], entry.raw_bytes[i], entry.sha256?.[i])));
+  // The IDX files by their published names (the cache's keys), and how messages name each: its
+  // download, and which part of it where a download holds more than one.
+  const names = entry.names ?? entry.files.map((name) => name.replace(/\.xz$/, ''));
+  const label = [];
+  parts.forEach((ks, j) => ks.forEach((k) => (label[k] = ks.length > 1 ? `${paths[j]} (${names[k]})` : paths[j])));
+  const keys = names.map((name) => new URL(`data/${dataset}/${name}`, baseUrl).href);
+  const cached = await Promise.all(keys.map((key, k) => fromCache(cache, key, label[k], entry.raw_bytes[k], entry.sha256?.[k])));
   if (cached.every(Boolean)) {
     report(total);
     return { buffers: /** @type {Uint8Array[]} */ (cached), fromCache: true };
   }
   allCached = false;
-  // The missing files at once, each decoded as it arrives.
-  const buffers = await Promise.all(
-    entry.files.map((name, i) => {
-      if (cached[i]) {
-        report(entry.bytes[i]);
-        return cached[i];
+  /** @type {Uint8Array<ArrayBuffer>[]} */
+  const buffers = cached.map((b) => b || new Uint8Array(0));
+  const fresh = [false, false, false, false];
+  // The downloads that hold a file not in the cache, at once, each decoded as it arrives and
+  // then cut into the files it holds.
+  await Promise.all(
+    entry.files.map(async (_, j) => {
+      const ks = parts[j];
+      if (ks.every((k) => cached[k])) {
+        report(entry.bytes[j]);
+        return;
       }
-      return download(new URL(paths[i], baseUrl).href, paths[i], entry.bytes[i], entry.raw_bytes[i], report);
+      const size = ks.reduce((a, k) => a + entry.raw_bytes[k], 0);
+      const whole = await download(new URL(paths[j], baseUrl).href, paths[j], entry.bytes[j], size, report);
+      let at = 0;
+      for (const k of ks) {
+        const piece = whole.subarray(at, Math.min(whole.length, at + entry.raw_bytes[k]));
+        at += entry.raw_bytes[k];
+        if (!cached[k]) {
+          buffers[k] = piece;
+          fresh[k] = true;
+        }
+      }
     }),
   );
   // Labels before images: the images' order comes from their labels.
   const order = entry.label_order || [null, null, null, null];
-  const fresh = buffers.map((_, i) => !cached[i]);
   const labelsFirst = [0, 1, 2, 3].sort((a, b) => Number(order[a] !== null) - Number(order[b] !== null));
-  for (const i of labelsFirst) {
-    if (!fresh[i]) continue;
-    const by = order[i];
+  for (const k of labelsFirst) {
+    if (!fresh[k]) continue;
+    const by = order[k];
     if (by !== null) {
-      const restored = labelOrder(buffers[i], buffers[by], true);
+      const restored = labelOrder(buffers[k], buffers[by], true);
       // A pair that does not fit together is left as it is: the core refuses it with its reason.
-      if (restored === buffers[i]) continue;
-      buffers[i] = restored;
+      if (restored === buffers[k]) continue;
+      buffers[k] = restored;
     }
-    const problem = await checksumProblem(buffers[i], paths[i], entry.sha256?.[i]);
+    const problem = await checksumProblem(buffers[k], label[k], entry.sha256?.[k]);
     if (problem) throw new Error(`${problem}: run ./lab setup again`);
     if (cache) {
       // Only verified bytes are cached; a failed put only costs a download next time.
-      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(buffers[i].length) };
-      cache.put(keys[i], new Response(buffers[i], { headers })).catch(() => {});
+      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(buffers[k].length) };
+      cache.put(keys[k], new Response(buffers[k], { headers })).catch(() => {});
     }
   }
   return { buffers, fromCache: false };

@@ -9,6 +9,9 @@ test('availability: a complete entry is available', () => {
   assert.deepEqual(availability(GOOD), { available: true, reason: '' });
   assert.deepEqual(availability({ ...GOOD, sha256: ['a', 'b', 'c', 'd'] }), { available: true, reason: '' });
   assert.deepEqual(availability({ ...GOOD, label_order: [1, null, 3, null] }), { available: true, reason: '' });
+  // One download holding both images files (train, then test), one per labels file.
+  const JOINED = { ...GOOD, files: ['images.xz', 'b.xz', 'd.xz'], bytes: [1, 2, 4], parts: [[0, 2], [1], [3]], names: ['a', 'b', 'c', 'd'] };
+  assert.deepEqual(availability(JOINED), { available: true, reason: '' });
 });
 
 test('availability: every malformed or missing entry is refused with its reason', () => {
@@ -30,6 +33,13 @@ test('availability: every malformed or missing entry is refused with its reason'
   assert.deepEqual(availability({ ...GOOD, label_order: [0, null, 3, null] }), wrong, 'a file ordered by itself');
   assert.deepEqual(availability({ ...GOOD, label_order: [1, 0, null, null] }), wrong, 'ordered by a file that is itself ordered');
   assert.deepEqual(availability({ ...GOOD, label_order: [4, null, 3, null] }), wrong);
+  const JOINED = { ...GOOD, files: ['images.xz', 'b.xz', 'd.xz'], bytes: [1, 2, 4], parts: [[0, 2], [1], [3]], names: ['a', 'b', 'c', 'd'] };
+  assert.deepEqual(availability({ ...JOINED, parts: [[0, 2], [1], [2]] }), wrong, 'a file held twice, one never');
+  assert.deepEqual(availability({ ...JOINED, parts: [[0, 2], [1, 3]] }), wrong, 'fewer parts than downloads');
+  assert.deepEqual(availability({ ...JOINED, parts: [[0, 2], [1], []] }), wrong);
+  assert.deepEqual(availability({ ...JOINED, bytes: [1, 2] }), wrong);
+  assert.deepEqual(availability({ ...JOINED, names: undefined }), wrong, 'parts need the published names');
+  assert.deepEqual(availability({ ...JOINED, names: ['a', 'b', 'c', '../d'] }), wrong);
   // The manifest of an earlier setup (gzip files): say what to do.
   const { encoding: _, ...gzip } = GOOD;
   assert.deepEqual(availability(gzip), { available: false, reason: 'data/manifest.json lists gzip files, which this page does not read (it was written by another version of ./lab setup): run ./lab setup again' });
