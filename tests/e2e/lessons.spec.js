@@ -169,6 +169,9 @@ test('attenuated gradient: from the bad start, Play makes MSE stall while log-lo
   // Settings: digits 1 (y = 1) vs 7 (y = 0), badness 8, ε = 0.1, batch 100, seed 541 (the core's defaults).
   await waitNum(page, 'atten-acc-start', (a) => a < 0.1, { message: 'the start is bad: below 10 % accuracy' });
   await setField(page, 'atten-steps', 300);
+  // At full speed (the pace changes how fast the steps come, not what they compute; the pace
+  // itself is lessons-pace.spec.js's): 300 steps at the default 40 steps/s would be 7.5 s of waiting.
+  await byId(page, 'atten-speed').selectOption('full');
   await page.evaluate(() => {
     window.__longTasks.length = 0;
   });
@@ -201,6 +204,9 @@ test('exercises: L2 answers the multiple choice, all-positive judges the claims,
   // Exercise 1: 500 images, α = 0.01, 50 epochs.
   await visit(page, 'ex-l2');
   await setField(page, 'l2-epochs', 50);
+  // The runs at full speed (the pace is lessons-pace.spec.js's): at their default paces these
+  // 500 and 300 steps would be 6 s of waiting.
+  await byId(page, 'l2-speed').selectOption('full');
   await byId(page, 'l2-play').click();
   await waitNum(page, 'l2-epoch', (e) => e === 50, { timeout: 90_000 });
   await waitNum(page, 'l2-supported', (k) => k === 1, { message: 'the run supports the first option' });
@@ -213,6 +219,7 @@ test('exercises: L2 answers the multiple choice, all-positive judges the claims,
   // Exercise 2: 200 images of 1, all y = 1, ε = 0.01, α = 0.1; 300 steps.
   await visit(page, 'ex-positive');
   await setField(page, 'positive-steps', 300);
+  await byId(page, 'positive-speed').selectOption('full');
   await byId(page, 'positive-play').click();
   await waitNum(page, 'positive-step-count', (n) => n === 300, { timeout: 90_000 });
   await expect(byId(page, 'positive-verdict')).toHaveAttribute('data-value', 'refuted,open,supported,refuted,supported,open');
@@ -260,6 +267,7 @@ test.describe('phone', () => {
     }
     await visit(page, 'attenuation');
     await setField(page, 'atten-steps', 100);
+    await byId(page, 'atten-speed').selectOption('full');
     await byId(page, 'atten-play').click();
     await waitNum(page, 'atten-step-count', (n) => n === 100, { timeout: 60_000 });
     await expectPlotted(page, 'atten-acc-chart');

@@ -48,6 +48,12 @@ async function visit(page, id) {
   await page.locator(`#${id}`).scrollIntoViewIfNeeded();
 }
 
+/** Wait until a section's charts are made (on approach, a frame or two after the scroll): each chart box has its canvas. */
+async function chartsMade(page, id) {
+  await expect(page.locator(`#${id} .chart-box canvas`).first(), `#${id}'s charts are made`).toBeAttached();
+  await expect(page.locator(`#${id} .chart-box:not(:has(canvas))`), `every chart of #${id} has its canvas`).toHaveCount(0);
+}
+
 async function shoot(page, id, what, [w, h]) {
   await page.addStyleTag({ content: '.site-header { position: static !important; }' });
   await page.locator(`#${id}`).screenshot({ path: join(SHOTS, `polish-${what}-${w}x${h}.png`) });
@@ -64,7 +70,7 @@ for (const size of SIZES) {
       await openLab(page);
       for (const id of ['sigmoid', 'logistic', 'attenuation', 'ex-l2', 'ex-positive', 'ex-lr']) {
         await visit(page, id);
-        await page.waitForTimeout(400);
+        await chartsMade(page, id);
       }
       // Data on the §2 and §3 charts (their axes appear with it), a few steps at full speed.
       await visit(page, 'logistic');
