@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
-# Build the wasm module (release, SIMD128), generate its JS bindings, optimise it with
+# Build the wasm modules (release, SIMD128), generate their JS bindings, optimise them with
 # wasm-opt, and vendor the front-end libraries into www/. Output is git-ignored.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-say "Building the wasm module"
+say "Building the wasm modules"
 wasm_toolchain
 [ -d "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release" ] || note "first build: compiling the crate and its dependencies for wasm32 (a few minutes)"
-"${WASM_CARGO[@]}" build --release --lib --target wasm32-unknown-unknown --quiet \
-  || die "the wasm build failed (see above); 'cargo build' natively may show the same error faster"
-raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/softmax_lab.wasm"
 out=www/pkg
-if [ ! -f "$out/softmax_lab_bg.wasm" ] || [ "$raw" -nt "$out/softmax_lab_bg.wasm" ] || [ ! -f "$out/.opt" ]; then
-  rm -rf "$out"
-  wasm-bindgen --target web --out-dir "$out" --out-name softmax_lab "$raw"
-  note "wasm-opt -O3 (binaryen $(node -p 'require("./node_modules/binaryen/package.json").version'))"
-  node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/softmax_lab_bg.wasm" -o "$out/softmax_lab_bg.wasm"
-  touch "$out/.opt"
-fi
-node scripts/compress.mjs "$out/softmax_lab_bg.wasm" "$out/softmax_lab.js" >/dev/null \
-  || die "could not write the precompressed copies of the wasm module"
-size=$(stat -c %s "$out/softmax_lab_bg.wasm")
-gz=$(gzip -9 -c "$out/softmax_lab_bg.wasm" | wc -c)
-note "www/pkg/softmax_lab_bg.wasm: $size bytes ($gz gzipped, $(stat -c %s "$out/softmax_lab_bg.wasm.br") with brotli), route $WASM_ROUTE"
+mkdir -p "$out"
+rm -f "$out/.opt" # the single module of earlier builds
+# Two modules from one crate (Cargo.toml, [features]): the page starts with softmax_lab_start
+# (data, training, prediction, weights files, the first sections' curves); the worker moves its
+# model to softmax_lab (everything: also the lecture experiments, the step view, numpy weights,
+# your own data) when a section first needs it.
+wasm_module() { # <name> <cargo feature flags...>
+  local name="$1"; shift
+  "${WASM_CARGO[@]}" build --release --lib --target wasm32-unknown-unknown --quiet "$@" \
+    || die "the wasm build of $name failed (see above); 'cargo build' natively may show the same error faster"
+  local raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/softmax_lab.wasm"
+  local kept="$CARGO_TARGET_DIR/$name.wasm" # both builds link to the same path: keep each one
+  cmp -s "$raw" "$kept" || cp "$raw" "$kept"
+  if [ ! -f "$out/${name}_bg.wasm" ] || [ "$kept" -nt "$out/${name}_bg.wasm" ] || [ ! -f "$out/.opt-$name" ]; then
+    rm -f "$out/$name.js" "$out/$name.d.ts" "$out/${name}_bg.wasm" "$out/${name}_bg.wasm.d.ts" "$out/.opt-$name"
+    wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$kept"
+    note "wasm-opt -O3 $name (binaryen $(node -p 'require("./node_modules/binaryen/package.json").version'))"
+    node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
+    touch "$out/.opt-$name"
+  fi
+  node scripts/compress.mjs "$out/${name}_bg.wasm" "$out/$name.js" >/dev/null \
+    || die "could not write the precompressed copies of the wasm module $name"
+  local size gz
+  size=$(stat -c %s "$out/${name}_bg.wasm")
+  gz=$(gzip -9 -c "$out/${name}_bg.wasm" | wc -c)
+  note "www/pkg/${name}_bg.wasm: $size bytes ($gz gzipped, $(stat -c %s "$out/${name}_bg.wasm.br") with brotli)"
+}
+wasm_module softmax_lab_start --no-default-features
+wasm_module softmax_lab
+note "wasm route $WASM_ROUTE"
 
 say "Vendoring front-end libraries into www/vendor"
 v=www/vendor

@@ -25,7 +25,7 @@ function die(s) {
 }
 const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
 
-for (const need of ['www/pkg/softmax_lab_bg.wasm', 'www/vendor/katex/katex.min.mjs', 'data/manifest.json']) {
+for (const need of ['www/pkg/softmax_lab_start_bg.wasm', 'www/pkg/softmax_lab_bg.wasm', 'www/vendor/katex/katex.min.mjs', 'data/manifest.json']) {
   if (!existsSync(join(ROOT, need))) die(`${need} is missing: run ./lab build (./lab dist runs it first)`);
 }
 if (OUT === ROOT || ROOT.startsWith(`${OUT}/`)) die(`refusing to write the build over the repository (${OUT})`);

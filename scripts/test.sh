@@ -29,10 +29,12 @@ if want lint; then
   cargo fmt --all --check || die "rustfmt found differences: run 'cargo fmt --all' and commit the result"
   say "Lint: cargo clippy --all-targets -- -D warnings (native)"
   cargo clippy --quiet --profile test-opt --all-targets -- -D warnings || die "clippy warnings (native): fix them (see above)"
-  say "Lint: cargo clippy -- -D warnings (wasm32: the facade and its tests)"
+  say "Lint: cargo clippy -- -D warnings (wasm32: the facade and its tests, the start-up module)"
   (
     wasm_toolchain
     "${WASM_CARGO[@]}" clippy --quiet --release --target wasm32-unknown-unknown --lib --tests -- -D warnings
+    # The start-up module (scripts/build.sh): the facade without the `full` feature.
+    "${WASM_CARGO[@]}" clippy --quiet --release --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
   ) || die "clippy warnings (wasm32): fix them (see above)"
   say "Lint: eslint (www/, scripts/, tests/)"
   npm run --silent lint || die "eslint found problems (see above); 'npm run lint -- --fix' fixes some"

@@ -201,8 +201,29 @@ pub struct Resumed {
     pub exact: bool,
 }
 
+/// A run as one copy of the core hands it to another: the weights, the settings, the
+/// position, and the shuffling — the seeded stream, the current epoch's order and the place in
+/// it — so the next minibatches are the uninterrupted run's (a weights file's position is replayed
+/// from the seed, at most [`MAX_REPLAY_EPOCHS`] epochs). The page's worker uses it to move its
+/// model from the start-up wasm module to the full one; serialised as JSON (f32 values exact).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunState {
+    /// `W`, 784 × c, row-major.
+    pub w: Vec<f32>,
+    pub b: Vec<f32>,
+    pub seed: u32,
+    pub hyperparameters: Hyperparameters,
+    pub progress: Progress,
+    /// The shuffling stream, after drawing `order`.
+    pub rng: rand_pcg::Pcg64Mcg,
+    /// The current epoch's order of the training examples (a permutation of `0..n`).
+    pub order: Vec<u32>,
+    /// How much of `order` the run has used.
+    pub cursor: usize,
+}
+
 /// Where training stands.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Minibatch updates applied since the last reset.
     pub step: u64,
@@ -588,6 +609,72 @@ impl Trainer {
             Err(_) => (false, false),
         };
         Ok(Resumed { seed, hyperparameters: self.hyper, hyper_applied, progress_restored, exact })
+    }
+
+    /// Everything that decides how this run continues ([`RunState`]): a copy of the core that
+    /// takes it over ([`Trainer::take_over`]) makes the same next steps, however long the run.
+    pub fn run_state(&self) -> RunState {
+        RunState {
+            w: self.model.w.iter().copied().collect(),
+            b: self.model.b.to_vec(),
+            seed: self.seed,
+            hyperparameters: self.hyper,
+            progress: self.progress,
+            rng: self.rng.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+        }
+    }
+
+    /// Continue the run `state` describes (from [`Trainer::run_state`] of a trainer on the same
+    /// data set). Everything is checked first; on any error the trainer is unchanged.
+    pub fn take_over(&mut self, state: RunState) -> Result<()> {
+        let n = self.train.len();
+        let c = self.model.b.len();
+        let bad = |why: String| Err(LabError::Invalid(format!("cannot take over the run: {why}")));
+        if state.w.len() != INPUT_DIM * c || state.b.len() != c {
+            return bad(format!(
+                "the model is {} weights and {} biases; this data set needs {INPUT_DIM} × {c} and {c}",
+                state.w.len(),
+                state.b.len()
+            ));
+        }
+        if state.order.len() != n || state.cursor > n {
+            return bad(format!(
+                "its order has {} entries at position {}; the training set has {n}",
+                state.order.len(),
+                state.cursor
+            ));
+        }
+        let mut seen = vec![false; n];
+        for &i in &state.order {
+            match seen.get_mut(i as usize) {
+                Some(s) if !*s => *s = true,
+                _ => return bad("its order is not a permutation of the training set".into()),
+            }
+        }
+        let p = state.progress;
+        if p.examples_seen < p.step
+            || p.examples_seen > p.step.saturating_mul(n as u64)
+            || p.epoch != p.examples_seen / n as u64
+        {
+            return bad(format!(
+                "step {}, epoch {} and {} examples seen do not fit together",
+                p.step, p.epoch, p.examples_seen
+            ));
+        }
+        let hyper = state.hyperparameters.validate(n)?;
+        let w = Array2::from_shape_vec((INPUT_DIM, c), state.w).map_err(|e| LabError::Invalid(e.to_string()))?;
+        let model = SoftmaxRegression { w, b: Array1::from(state.b) };
+        self.check_model(&model)?;
+        self.set_model(model)?;
+        self.seed = state.seed;
+        self.hyper = hyper;
+        self.progress = p;
+        self.rng = state.rng;
+        self.order = state.order;
+        self.cursor = state.cursor;
+        Ok(())
     }
 
     pub fn hyperparameters(&self) -> Hyperparameters {

@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use softmax_lab::data::idx::{encode_images, encode_labels};
-use softmax_lab::wasm::lessons::{sigmoid_at_js, JsGridSearchLesson, JsLogisticLesson};
+use softmax_lab::wasm::curves::sigmoid_at_js;
+use softmax_lab::wasm::lessons::{JsGridSearchLesson, JsLogisticLesson};
 use softmax_lab::wasm::{prepare_image, validate_hyperparameters, Data, Lab};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -188,6 +189,37 @@ fn a_checkpoint_restores_the_run_through_the_facade() {
     let r = b.import_weights(&file.to_string()).unwrap();
     assert_eq!(get(&r, "hyper_applied").as_bool(), Some(false));
     assert_eq!(field(&get(&r, "hyperparameters"), "batch_size"), 30.0);
+}
+
+#[wasm_bindgen_test]
+fn a_run_moves_to_another_copy_of_the_core_exactly() {
+    // What the worker does when the full module first is needed (www/wasm-modules.js): the data
+    // set rebuilt from the start-up module's pixels, a Lab there, then takeOver(runState()).
+    let d = data();
+    let mut a = Lab::new(&d, 0.05, 30.0, 1e-4, 9.0).unwrap();
+    a.train(25);
+    a.set_hyperparameters(0.1, 7.0, 0.0).unwrap();
+    a.train(3);
+    let moved = Data::from_pixels(&d.dataset(), d.train_pixels(), d.train_labels(), d.test_pixels(), d.test_labels()).unwrap();
+    assert_eq!((moved.train_size(), moved.test_size()), (500, 100));
+    assert_eq!(moved.test_labels(), d.test_labels());
+    let mut b = Lab::new(&moved, 0.3, 50.0, 0.0, 1.0).unwrap();
+    b.take_over(&a.run_state()).unwrap();
+    let (pa, pb) = (a.progress().unwrap(), b.progress().unwrap());
+    for f in ["step", "epoch", "examples_seen", "epochs_fraction"] {
+        assert_eq!(field(&pa, f), field(&pb, f), "{f}");
+    }
+    assert_eq!(a.train(200), b.train(200), "the same minibatches and losses after the move");
+    assert_eq!((a.weights(), a.bias()), (b.weights(), b.bias()));
+    assert_eq!(a.export_weights(f64::NAN, f64::NAN, 0), b.export_weights(f64::NAN, f64::NAN, 0));
+    // A state that is not one is refused with a reason, and the lab keeps its run.
+    let e = b.take_over("{}").unwrap_err();
+    assert!(text(&e, "message").unwrap().contains("cannot take over the run"));
+    assert_eq!(text(&e, "kind").as_deref(), Some("invalid"));
+    assert_eq!(a.train(5), b.train(5));
+    // Pixels that are not whole images are refused.
+    let e = Data::from_pixels("mnist", vec![0; 785], vec![0], vec![0; 784], vec![0]).err().unwrap();
+    assert!(text(&e, "message").unwrap().contains("multiple of 784"), "{:?}", text(&e, "message"));
 }
 
 #[wasm_bindgen_test]

@@ -14,44 +14,30 @@
 // Experiments stay in wasm memory behind their handle until `free`; a worker restart loses
 // them (the page recreates what it needs).
 
-import {
-  AllPositiveLesson,
-  AttenuationLesson,
-  GridSearchLesson,
-  HypergradientLesson,
-  L2Lesson,
-  LogisticLesson,
-  OnlineHypergradientLesson,
-  TwoClassLesson,
-  confusionCell,
-  contributionMaps,
-  hypergradientCheck,
-  logGrid,
-  lossCurves,
-  oneHot,
-  sigmoidAt,
-  sigmoidCurve,
-  softmaxDetails,
-  testImages,
-  topClasses,
-} from './pkg/softmax_lab.js';
+/** @typedef {typeof import('./pkg/softmax_lab.js')} Full the full wasm module (wasm-modules.js) */
 
 /** Prefix of the message types handled here. */
 export const LESSON_PREFIX = 'lesson:';
 /** Most experiments alive at once (a page holds about a dozen); older ones are freed. */
 const MAX_EXPERIMENTS = 48;
 
-/** The experiment classes by the name the page uses. */
-const KINDS = {
-  logistic: LogisticLesson,
-  attenuation: AttenuationLesson,
-  twoClass: TwoClassLesson,
-  l2: L2Lesson,
-  allPositive: AllPositiveLesson,
-  grid: GridSearchLesson,
-  hypergradient: HypergradientLesson,
-  online: OnlineHypergradientLesson,
-};
+/**
+ * The experiment classes by the name the page uses.
+ * @param {Full} m
+ */
+const kinds = (m) => ({
+  logistic: m.LogisticLesson,
+  attenuation: m.AttenuationLesson,
+  twoClass: m.TwoClassLesson,
+  l2: m.L2Lesson,
+  allPositive: m.AllPositiveLesson,
+  grid: m.GridSearchLesson,
+  hypergradient: m.HypergradientLesson,
+  online: m.OnlineHypergradientLesson,
+});
+
+/** Requests the start-up module answers (§1's and §2's curves, the main model's own figures): no need to load the full one. */
+const START_MODULE_REQUESTS = new Set(['sigmoidCurve', 'sigmoidAt', 'lossCurves', 'modelWeights', 'confusion']);
 
 /** Live experiments: handle → {kind, lesson} (the core keeps each one's measured cost of a unit). */
 const experiments = new Map();
@@ -81,18 +67,18 @@ function intensities(bytes) {
 }
 
 /** The 784 intensities of a request: the drawn image, or test image `index`. */
-function inputPixels(state, { pixels, index }) {
+function inputPixels(state, m, { pixels, index }) {
   if (pixels) return pixels instanceof Float32Array ? pixels : Float32Array.from(pixels);
-  return intensities(testImages(requireData(state), Uint32Array.of(index)));
+  return intensities(m.testImages(requireData(state), Uint32Array.of(index)));
 }
 
 const HANDLERS = {
-  defaults({ kind }) {
-    return KINDS[kind].defaults();
+  defaults({ kind }, _, m) {
+    return kinds(m)[kind].defaults();
   },
 
-  create({ kind, config }, state) {
-    const Kind = KINDS[kind];
+  create({ kind, config }, state, m) {
+    const Kind = kinds(m)[kind];
     if (!Kind) throw new Error(`unknown experiment "${kind}"`);
     const data = requireData(state);
     const lesson = new Kind(data, config);
@@ -137,47 +123,47 @@ const HANDLERS = {
     return null;
   },
 
-  sigmoidCurve({ min, max, points }) {
-    return sigmoidCurve(min, max, points);
+  sigmoidCurve({ min, max, points }, _, m) {
+    return m.sigmoidCurve(min, max, points);
   },
 
-  sigmoidAt({ z }) {
-    return sigmoidAt(z);
+  sigmoidAt({ z }, _, m) {
+    return m.sigmoidAt(z);
   },
 
-  lossCurves({ points }) {
-    return lossCurves(points);
+  lossCurves({ points }, _, m) {
+    return m.lossCurves(points);
   },
 
-  logGrid({ min, max, points }) {
-    return Array.from(logGrid(min, max, points));
+  logGrid({ min, max, points }, _, m) {
+    return Array.from(m.logGrid(min, max, points));
   },
 
   /** Test images with their labels and one-hot rows. */
-  testImages({ indices }, state) {
+  testImages({ indices }, state, m) {
     const data = requireData(state);
-    const pixels = testImages(data, Uint32Array.from(indices));
+    const pixels = m.testImages(data, Uint32Array.from(indices));
     const all = data.testLabels();
     const labels = Uint8Array.from(indices, (i) => all[i]);
     const classes = data.classNames().length;
-    const oneHotRows = oneHot(labels, classes);
+    const oneHotRows = m.oneHot(labels, classes);
     return { pixels, labels, oneHot: oneHotRows, classes, transfer: [pixels.buffer] };
   },
 
   /** The numbers of the main model's prediction (drawn pixels, or test image `index`). */
-  softmaxDetails(request, state) {
+  softmaxDetails(request, state, m) {
     const lab = requireLab(state);
-    const x = inputPixels(state, request);
-    return { details: softmaxDetails(lab, x, request.trueClass), step: lab.progress().step };
+    const x = inputPixels(state, m, request);
+    return { details: m.softmaxDetails(lab, x, request.trueClass), step: lab.progress().step };
   },
 
   /** Probabilities, the `count` most probable classes and their maps `w⁽ᵏ⁾ ⊙ x`. */
-  contributions(request, state) {
+  contributions(request, state, m) {
     const lab = requireLab(state);
-    const x = inputPixels(state, request);
+    const x = inputPixels(state, m, request);
     const probs = lab.predict(x);
-    const top = topClasses(probs, request.count);
-    const maps = contributionMaps(lab, x, top);
+    const top = m.topClasses(probs, request.count);
+    const maps = m.contributionMaps(lab, x, top);
     const bias = lab.bias();
     return { probs, top, maps, bias, step: lab.progress().step, transfer: [maps.buffer, probs.buffer] };
   },
@@ -198,27 +184,32 @@ const HANDLERS = {
   },
 
   /** The test images of one confusion-matrix cell, most confident first, with their pixels. */
-  cell({ trueClass, predictedClass, limit }, state) {
+  cell({ trueClass, predictedClass, limit }, state, m) {
     const lab = requireLab(state);
-    const c = confusionCell(lab, trueClass, predictedClass, limit);
-    const pixels = testImages(requireData(state), Uint32Array.from(c.items, (it) => it.index));
+    const c = m.confusionCell(lab, trueClass, predictedClass, limit);
+    const pixels = m.testImages(requireData(state), Uint32Array.from(c.items, (it) => it.index));
     return { ...c, pixels, step: lab.progress().step, transfer: [pixels.buffer] };
   },
 
-  hypergradientCheck({ setup, epsilon, relativeStep = 1e-5 }, state) {
-    return hypergradientCheck(requireData(state), setup, epsilon, relativeStep);
+  hypergradientCheck({ setup, epsilon, relativeStep = 1e-5 }, state, m) {
+    return m.hypergradientCheck(requireData(state), setup, epsilon, relativeStep);
   },
 };
 
 /**
  * Handle one `lesson:*` request; returns its result (transferables in `result.transfer`) or throws.
+ * The curves and the main model's figures come from the module the worker holds now; everything
+ * else first moves the worker to the full module (`full()`, wasm-modules.js).
  * @param {string} type e.g. "lesson:run"
  * @param {object} payload
- * @param {{data: object|null, lab: object|null, wasmReady: Promise<void>}} state the worker's wasm objects
+ * @param {{data: any, lab: any, core: any, wasmReady: Promise<void>}} state the worker's wasm objects and module
+ * @param {() => Promise<Full>} full loads the full module and moves the worker's model to it
  */
-export async function handleLesson(type, payload, state) {
-  const handler = HANDLERS[type.slice(LESSON_PREFIX.length)];
+export async function handleLesson(type, payload, state, full) {
+  const name = type.slice(LESSON_PREFIX.length);
+  const handler = HANDLERS[name];
   if (!handler) throw new Error(`unknown request "${type}"`);
   await state.wasmReady; // a section may ask before the wasm module has loaded
-  return handler(payload, state);
+  const m = START_MODULE_REQUESTS.has(name) ? state.core : await full();
+  return handler(payload, state, m);
 }

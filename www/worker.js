@@ -19,7 +19,7 @@
 // `Lab.play`, which also says when the test set is due for an evaluation) and yields between
 // them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
 
-import init, { Data, Lab, defaults, prepareImage, validateHyperparameters } from './pkg/softmax_lab.js';
+import { full, loadStart, moduleForData, wasmBytes } from './wasm-modules.js';
 import { fetchDataset } from './data.js';
 import { errorData } from './errors.js';
 import { handleLesson, LESSON_PREFIX } from './lessons-worker.js';
@@ -30,7 +30,10 @@ const RATE_WINDOW_MS = 1000;
 /** Everything the worker holds. */
 const state = {
   wasmReady: null,
+  /** The wasm module in use (wasm-modules.js: the start-up one, then the full one), its exports and the start-up module's. */
+  core: /** @type {import('./wasm-modules.js').Full} */ (/** @type {unknown} */ (null)),
   wasm: null,
+  startWasm: null,
   data: null,
   lab: null,
   generation: 0,
@@ -187,7 +190,7 @@ function schedule() {
 /**
  * Make `data` the worker's data set with a fresh model on it (the old ones freed): the load's
  * result. Settings that do not fit the new set give way to the defaults (`usedDefaults`).
- * @param {Data} data
+ * @param {import('./pkg/softmax_lab.js').Data} data (of `state.core`)
  * @param {import('./protocol.js').LiveHyper} hyper
  * @param {number} seed
  */
@@ -199,11 +202,11 @@ function adoptData(data, hyper, seed) {
   let lab;
   let usedDefaults = false;
   try {
-    lab = new Lab(data, hyper.learning_rate, hyper.batch_size, hyper.l2, seed);
+    lab = new state.core.Lab(data, hyper.learning_rate, hyper.batch_size, hyper.l2, seed);
   } catch {
     // The page passes its last valid values; should they not fit this data set, use the defaults.
-    const d = defaults();
-    lab = new Lab(data, d.learning_rate, d.batch_size, d.l2, d.seed);
+    const d = state.core.defaults();
+    lab = new state.core.Lab(data, d.learning_rate, d.batch_size, d.l2, d.seed);
     usedDefaults = true;
   }
   state.data = data;
@@ -233,7 +236,7 @@ function numpyArgs(files) {
 const HANDLERS = {
   async init() {
     await state.wasmReady;
-    const d = defaults();
+    const d = state.core.defaults();
     state.chunkMs = d.play_chunk_ms;
     return { defaults: d };
   },
@@ -244,10 +247,12 @@ const HANDLERS = {
     const { buffers, fromCache } = await fetchDataset(baseUrl, dataset, entry, (p) => post({ type: 'load-progress', ...p }));
     post({ type: 'load-progress', phase: 'parse', loaded: 1, total: 1, fromCache });
     // Parse and validate the new data before dropping the old, so that bad files leave the
-    // current model usable; the old data's memory is then reused by the allocator.
+    // current model usable; the old data's memory is then reused by the allocator. The data set
+    // goes to the full module if a section has asked for it already (it is not copied later).
+    const core = await moduleForData(state);
     let data;
     try {
-      data = new Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
+      data = new core.Data(dataset, buffers[0], buffers[1], buffers[2], buffers[3]);
     } catch (e) {
       throw new Error(`${errorData(e).message}. The data files are damaged: run ./lab setup again`, { cause: e });
     }
@@ -263,16 +268,17 @@ const HANDLERS = {
    */
   async loadFiles({ train, test, names, testShare, hyper, seed }) {
     await state.wasmReady;
+    const m = await full(state);
     state.playing = false;
     const bytes = (b) => (b ? new Uint8Array(b) : undefined);
-    const data = Data.fromFiles(bytes(train[0]), bytes(train[1]), bytes(test?.[0]), bytes(test?.[1]), bytes(names), testShare, seed);
+    const data = m.Data.fromFiles(bytes(train[0]), bytes(train[1]), bytes(test?.[0]), bytes(test?.[1]), bytes(names), testShare, seed);
     return { ...adoptData(data, hyper, seed), fromCache: false, heldOut: data.heldOut() };
   },
 
   async validate({ learning_rate, batch_size, l2, seed }) {
     await state.wasmReady;
-    const n = state.data ? state.data.trainSize() : defaults().train_size;
-    return validateHyperparameters(learning_rate, batch_size, l2, seed, n);
+    const n = state.data ? state.data.trainSize() : state.core.defaults().train_size;
+    return state.core.validateHyperparameters(learning_rate, batch_size, l2, seed, n);
   },
 
   setHyperparameters({ learning_rate, batch_size, l2 }) {
@@ -294,7 +300,8 @@ const HANDLERS = {
    * `step` of 1 takes exactly this minibatch and gives exactly its loss and weights after.
    * @param {{rows: number}} request
    */
-  stepView({ rows }) {
+  async stepView({ rows }) {
+    await full(state);
     const lab = requireLab();
     const view = lab.stepView(rows);
     const transfer = Object.values(view).flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer] : []));
@@ -326,9 +333,9 @@ const HANDLERS = {
    * @param {{stepsPerSecond: number|null}} request
    */
   setPace({ stepsPerSecond }) {
-    const full = stepsPerSecond === null || stepsPerSecond === undefined;
-    if (!full && !(Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) throw new Error(`the pace must be a positive number of steps per second; got ${stepsPerSecond}`);
-    state.pace = full ? Infinity : stepsPerSecond;
+    const fullSpeed = stepsPerSecond === null || stepsPerSecond === undefined;
+    if (!fullSpeed && !(Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) throw new Error(`the pace must be a positive number of steps per second; got ${stepsPerSecond}`);
+    state.pace = fullSpeed ? Infinity : stepsPerSecond;
     state.allowance = 0; // the next step one pace-interval from now
     state.lastTick = performance.now();
     state.rateSamples = [];
@@ -365,7 +372,7 @@ const HANDLERS = {
     const lab = requireLab();
     let prepared;
     try {
-      prepared = prepareImage(new Uint8Array(rgba), width, height, background);
+      prepared = state.core.prepareImage(new Uint8Array(rgba), width, height, background);
     } catch (e) {
       const error = errorData(e);
       if (error.kind === 'empty_image') return { empty: true, message: error.message };
@@ -414,7 +421,8 @@ const HANDLERS = {
    * they may expect (the core's `Lab.scoreNumpyWeights`); the model is not changed.
    * @param {import('./protocol.js').Requests['scoreNumpy']} request
    */
-  scoreNumpy({ files, customMean, customStd }) {
+  async scoreNumpy({ files, customMean, customStd }) {
+    await full(state);
     const lab = requireLab();
     state.playing = false;
     return lab.scoreNumpyWeights(...numpyArgs(files), customMean, customStd);
@@ -425,7 +433,8 @@ const HANDLERS = {
    * them for the lab's own transform): a new model generation at step 0. A refusal changes nothing.
    * @param {import('./protocol.js').Requests['importNumpy']} request
    */
-  importNumpy({ files, mean, std }) {
+  async importNumpy({ files, mean, std }) {
+    await full(state);
     const lab = requireLab();
     lab.importNumpyWeights(...numpyArgs(files), mean, std);
     state.playing = false;
@@ -435,7 +444,8 @@ const HANDLERS = {
   },
 
   /** The model as an `.npz` (W, b, mean, std, classes), for Export weights. */
-  exportNpz() {
+  async exportNpz() {
+    await full(state);
     const lab = requireLab();
     const bytes = new Uint8Array(lab.exportNpz());
     return { bytes, progress: lab.progress(), dataset: state.data.dataset(), transfer: [bytes.buffer] };
@@ -475,7 +485,8 @@ const HANDLERS = {
  * 4 GB (a real out-of-memory trap in wasm, as a runaway allocation would cause), `throw` throws
  * outside any handler (the Worker's 'error' event), `close` ends the worker silently (requests
  * go unanswered: the page's watchdog), `hang` spins forever (likewise); `memory` reports the
- * wasm memory for the soak test.
+ * wasm memory (of both modules) for the soak test; `moveToFull` moves the model to the full module now
+ * and says which module holds it before and after (the handover e2e test).
  */
 const TEST_ACTIONS = {
   trap() {
@@ -502,13 +513,19 @@ const TEST_ACTIONS = {
   },
   memory() {
     const p = state.lab ? state.lab.progress() : { step: 0, epochs_fraction: 0 };
-    return { wasmBytes: state.wasm.memory.buffer.byteLength, step: p.step, epochs: p.epochs_fraction, predictions: state.predictions };
+    const bytes = wasmBytes(state);
+    return { wasmBytes: bytes.total, startBytes: bytes.start, fullBytes: bytes.full, step: p.step, epochs: p.epochs_fraction, predictions: state.predictions };
+  },
+  async moveToFull() {
+    const before = state.wasm === state.startWasm ? 'start' : 'full';
+    await full(state);
+    return { before, after: state.wasm === state.startWasm ? 'start' : 'full', step: state.lab ? state.lab.progress().step : null };
   },
 };
 
 self.onmessage = async (event) => {
   const { id, type, ...payload } = event.data;
-  const handler = HANDLERS[type] ?? (type.startsWith(LESSON_PREFIX) ? (p) => handleLesson(type, p, state) : undefined);
+  const handler = HANDLERS[type] ?? (type.startsWith(LESSON_PREFIX) ? (p) => handleLesson(type, p, state, () => full(state)) : undefined);
   try {
     if (!handler) throw new Error(`unknown request "${type}"`);
     const result = await handler(payload);
@@ -521,7 +538,5 @@ self.onmessage = async (event) => {
   }
 };
 
-state.wasmReady = init().then((wasm) => {
-  state.wasm = wasm;
-});
+state.wasmReady = loadStart(state);
 state.wasmReady.catch((e) => post({ type: 'fatal', error: `the WebAssembly module failed to load: ${errorData(e).message}` }));

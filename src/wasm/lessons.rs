@@ -21,9 +21,8 @@ use crate::lessons::attenuation::Attenuation;
 use crate::lessons::common::{Paced, Pacer};
 use crate::lessons::l2::L2Lesson;
 use crate::lessons::learned::{confusion_cell, contribution_maps, top_classes};
-use crate::lessons::logistic::{loss_curves, LogisticLesson};
+use crate::lessons::logistic::LogisticLesson;
 use crate::lessons::lr_search::{log_grid, GridSearch, Hypergradient, LrProblem, LrSetup, OnlineHypergradient};
-use crate::lessons::sigmoid::{sigmoid_at, sigmoid_curve};
 use crate::lessons::softmax_details::{one_hot_rows, softmax_details, TwoClass};
 use crate::lessons::Lesson;
 use crate::model::logistic::LogisticRegression;
@@ -147,24 +146,6 @@ impl JsAllPositiveLesson {
     pub fn weights(&self) -> Vec<f32> {
         logistic_weights(self.inner.model())
     }
-}
-
-/// §1: `{z, sigma, sigma_prime, sigma_neg, one_minus_sigma}` at `z`.
-#[wasm_bindgen(js_name = sigmoidAt)]
-pub fn sigmoid_at_js(z: f64) -> JsResult<JsValue> {
-    to_js(&sigmoid_at(z))
-}
-
-/// §1: the same five quantities as columns over `points` evenly spaced `z` in `[zMin, zMax]`.
-#[wasm_bindgen(js_name = sigmoidCurve)]
-pub fn sigmoid_curve_js(z_min: f64, z_max: f64, points: usize) -> JsResult<JsValue> {
-    to_js(&sigmoid_curve(z_min, z_max, points).map_err(js_err)?)
-}
-
-/// §2: MSE and log-loss and their gradient factors against `ŷ`, for `y = 1` and `y = 0`.
-#[wasm_bindgen(js_name = lossCurves)]
-pub fn loss_curves_js(points: usize) -> JsResult<JsValue> {
-    to_js(&loss_curves(points).map_err(js_err)?)
 }
 
 /// §4: the numbers of the main model's prediction for a 28×28 image of intensities in [0, 1]

@@ -10,19 +10,25 @@
 //! ([`LabError::reason`]) the page matches on, and whose `message` it shows. Objects cross in
 //! the core's own (snake_case) field names.
 
-use crate::data::own::{self, SetFiles};
+use crate::data::own;
+#[cfg(feature = "full")]
+use crate::data::own::SetFiles;
 use crate::data::{Dataset, DatasetKind};
 use crate::error::LabError;
 use crate::export::{TestMetrics, WeightsFile};
+#[cfg(feature = "full")]
 use crate::formats::weights::{self, ForeignWeights};
 use crate::preprocess::{self, Background};
 use crate::run::{Clock, UnitTimer};
+#[cfg(feature = "full")]
 use crate::step_view::step_view_rows;
 use crate::train::{self, FieldErrors, Hyperparameters, PlayLimits, PlayStop, Trainer, PLAY_EVAL};
 use serde::Serialize;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
+pub mod curves;
+#[cfg(feature = "full")]
 pub mod lessons;
 
 /// The time budget of one chunk of the play loop (ms): short, so a prediction asked for while
@@ -177,9 +183,28 @@ impl Data {
         Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
     }
 
+    /// A data set from pixels and labels already checked by another copy of the core (the
+    /// start-up module's `Data`, moving to the full module: [`Data::train_pixels`] and the rest).
+    #[wasm_bindgen(js_name = fromPixels)]
+    pub fn from_pixels(
+        dataset: &str,
+        train_pixels: Vec<u8>,
+        train_labels: Vec<u8>,
+        test_pixels: Vec<u8>,
+        test_labels: Vec<u8>,
+    ) -> JsResult<Data> {
+        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
+        let c = kind.class_names().len();
+        let name = kind.id();
+        let train = Dataset::new(train_pixels, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
+        let test = Dataset::new(test_pixels, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
+        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
+    }
+
     /// The user's own data set ([`crate::data::own`]): the training set as one CSV (`train_a`) or
     /// two IDX files (`train_a`, `train_b`), the test set likewise or none (then `test_share` of
     /// the training rows is held out, chosen with `seed`), and an optional names file.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = fromFiles)]
     pub fn from_files(
         train_a: Vec<u8>,
@@ -241,6 +266,24 @@ impl Data {
     #[wasm_bindgen(js_name = testLabels)]
     pub fn test_labels(&self) -> Vec<u8> {
         self.test.labels.clone()
+    }
+
+    /// All training pixels (n × 784 bytes, row-major), for [`Data::from_pixels`] in another module.
+    #[wasm_bindgen(js_name = trainPixels)]
+    pub fn train_pixels(&self) -> Vec<u8> {
+        self.train.images.clone()
+    }
+
+    /// All training labels.
+    #[wasm_bindgen(js_name = trainLabels)]
+    pub fn train_labels(&self) -> Vec<u8> {
+        self.train.labels.clone()
+    }
+
+    /// All test pixels (n × 784 bytes).
+    #[wasm_bindgen(js_name = testPixels)]
+    pub fn test_pixels(&self) -> Vec<u8> {
+        self.test.images.clone()
     }
 
     /// Pixels (784 bytes) of test image `index`.
@@ -416,6 +459,7 @@ impl Lab {
     /// (Float32Array, 784 × c), `grad_b`, `b_before`, `b_after` (Float32Array, c). Only the
     /// first `rows` examples' rows cross; `loss` and `w_after` are exactly what the next `train(1)`
     /// gives. A step that would diverge throws its `LabError`.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = stepView)]
     pub fn step_view(&self, rows: usize) -> JsResult<JsValue> {
         let v = step_view_rows(&self.trainer, rows).map_err(js_err)?;
@@ -451,6 +495,25 @@ impl Lab {
         Ok(object.into())
     }
 
+    /// The run as another copy of the core takes it over ([`crate::train::RunState`], JSON): the
+    /// start-up module's model moving to the full module when a section first needs it.
+    #[wasm_bindgen(js_name = runState)]
+    pub fn run_state(&self) -> String {
+        serde_json::to_string(&self.trainer.run_state()).unwrap_or_default()
+    }
+
+    /// Continue the run of [`Lab::run_state`] from a lab on the same data set, exactly; a state
+    /// that does not fit changes nothing.
+    #[wasm_bindgen(js_name = takeOver)]
+    pub fn take_over(&mut self, state: &str) -> JsResult<()> {
+        let state: crate::train::RunState =
+            serde_json::from_str(state).map_err(|e| invalid(format!("cannot take over the run: {e}")))?;
+        self.trainer.take_over(state).map_err(js_err)?;
+        self.divergence = None;
+        self.timer.reset();
+        Ok(())
+    }
+
     /// The weights file (JSON text); pass the test figures the page shows (or NaN if none).
     #[wasm_bindgen(js_name = exportWeights)]
     pub fn export_weights(&self, test_loss: f64, test_accuracy: f64, test_examples: usize) -> String {
@@ -480,6 +543,7 @@ impl Lab {
     /// pixel/255, the training set's μ and σ, the file's own (if it has them) and `custom_mean`,
     /// `custom_std` (skipped if both are NaN). Returns `{read, classes, class_names, scores: [{id,
     /// label, mean, std, accuracy, loss}], best}`; the model is not changed.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = scoreNumpyWeights)]
     pub fn score_numpy_weights(
         &mut self,
@@ -511,6 +575,7 @@ impl Lab {
     /// Put numpy weights on the model, expecting inputs `(pixel/255 − mean)/std`: training
     /// restarts from step 0 with the current seed and settings. A file that cannot be imported
     /// changes nothing.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = importNumpyWeights)]
     pub fn import_numpy_weights(
         &mut self,
@@ -530,6 +595,7 @@ impl Lab {
     }
 
     /// The model as an `.npz` (W, b, mean, std, classes) that `np.load` reads with no flags.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = exportNpz)]
     pub fn export_npz(&self) -> JsResult<Vec<u8>> {
         weights::to_npz(self.trainer.model(), self.trainer.transform(), &self.names).map_err(js_err)
@@ -537,6 +603,7 @@ impl Lab {
 }
 
 /// numpy weights from one `.npz` or two `.npy` files.
+#[cfg(feature = "full")]
 fn foreign(name_a: &str, a: &[u8], name_b: Option<String>, b: Option<Vec<u8>>) -> crate::Result<ForeignWeights> {
     match (name_b, b) {
         (Some(nb), Some(b)) => ForeignWeights::from_npy_files(&[(name_a, a), (&nb, &b)]),

@@ -135,3 +135,83 @@ fn the_longest_exact_run_is_replayed_exactly() {
         (MAX_REPLAY_EPOCHS * 600 + 1, MAX_REPLAY_EPOCHS, MAX_REPLAY_EPOCHS * 60_000 + 100)
     );
 }
+
+// ---- Handing a run over (`Trainer::run_state` → `Trainer::take_over`): how the page's worker
+// moves its model from the start-up wasm module to the full one. Unlike a weights file, the
+// state carries the shuffling itself, so it is exact at any length and costs no replay.
+
+use softmax_lab::data::Dataset;
+use softmax_lab::train::RunState;
+use std::sync::Arc;
+
+/// Through JSON, as it crosses from one module to the other.
+fn hand_over(from: &Trainer, to: &mut Trainer) {
+    let json = serde_json::to_string(&from.run_state()).unwrap();
+    to.take_over(serde_json::from_str::<RunState>(&json).unwrap()).unwrap();
+}
+
+#[test]
+fn a_handed_over_run_continues_bit_for_bit_mid_epoch_after_a_batch_size_change() {
+    let mut a = trainer(Hyperparameters::default(), 541);
+    run(&mut a, 137);
+    a.set_hyperparameters(Hyperparameters { batch_size: 33, l2: 1e-4, ..Hyperparameters::default() }).unwrap();
+    run(&mut a, 50);
+    // Another seed and other settings: everything must come from the state.
+    let mut b = trainer(Hyperparameters { learning_rate: 0.5, ..Hyperparameters::default() }, 9);
+    hand_over(&a, &mut b);
+    assert_same(&a, &b);
+    assert_eq!(b.hyperparameters(), a.hyperparameters());
+    assert_eq!(b.seed(), 541);
+    // 1 500 steps of 33 cross the end of epoch 1 into a fresh shuffle of the stream.
+    assert_eq!(run(&mut a, 1500), run(&mut b, 1500), "bit-identical losses after the handover");
+    assert_same(&a, &b);
+    assert_eq!(a.progress().epoch, 1);
+}
+
+#[test]
+fn a_handover_is_exact_where_a_weights_file_can_no_longer_replay_the_shuffles() {
+    // 50 images, batch 10: five steps an epoch, so MAX_REPLAY_EPOCHS is passed in 10 025 steps.
+    let (train_set, test_set) = common::mnist();
+    let small = Arc::new(
+        Dataset::new(train_set.images[..50 * 784].to_vec(), train_set.labels[..50].to_vec(), 10, "50 images").unwrap(),
+    );
+    let hyper = Hyperparameters { batch_size: 10, ..Hyperparameters::default() };
+    let mut a = Trainer::new(Arc::clone(&small), Arc::clone(&test_set), hyper, 5).unwrap();
+    run(&mut a, 5 * (MAX_REPLAY_EPOCHS as usize + 5) + 2);
+    let mut file_copy = Trainer::new(Arc::clone(&small), Arc::clone(&test_set), hyper, 5).unwrap();
+    let resumed =
+        WeightsFile::from_trainer(&a, DatasetKind::Mnist, None).resume(&mut file_copy, DatasetKind::Mnist).unwrap();
+    assert!(!resumed.exact, "a weights file does not replay this many shuffles");
+    let mut b = Trainer::new(Arc::clone(&small), test_set, hyper, 6).unwrap();
+    hand_over(&a, &mut b);
+    let (la, lb, lf) = (run(&mut a, 10), run(&mut b, 10), run(&mut file_copy, 10));
+    assert_eq!(la, lb, "the handover continues the run");
+    assert_ne!(la, lf, "the weights file's copy draws other minibatches");
+    assert_same(&a, &b);
+}
+
+#[test]
+fn a_state_that_does_not_fit_is_refused_and_changes_nothing() {
+    let mut a = trainer(Hyperparameters::default(), 1);
+    run(&mut a, 10);
+    let mut b = trainer(Hyperparameters::default(), 2);
+    let before = (b.progress(), b.model().clone(), b.seed());
+    let bad = |edit: &dyn Fn(&mut RunState)| {
+        let mut s = a.run_state();
+        edit(&mut s);
+        s
+    };
+    let cases: Vec<(RunState, &str)> = vec![
+        (bad(&|s| s.order[0] = s.order[1]), "not a permutation"),
+        (bad(&|s| drop(s.order.pop())), "its order has 59999 entries"),
+        (bad(&|s| s.cursor = 60_001), "at position 60001"),
+        (bad(&|s| drop(s.b.pop())), "9 biases"),
+        (bad(&|s| s.progress.examples_seen = 5), "do not fit together"),
+        (bad(&|s| s.w[3] = f32::NAN), "NaN"),
+    ];
+    for (state, says) in cases {
+        let e = b.take_over(state).unwrap_err();
+        assert!(e.to_string().contains(says), "{e} should say {says:?}");
+        assert_eq!((b.progress(), b.model().clone(), b.seed()), before, "unchanged after {says:?}");
+    }
+}
