@@ -51,7 +51,7 @@ test('a whole session sends every request to its own origin, under the CSP', asy
   expect(outside, 'requests that leave the origin').toEqual([]);
   // The list really holds the worker's requests too (the wasm module, the data files and their decoder).
   const paths = [...new Set(requests.filter((u) => u.startsWith(origin)).map((u) => new URL(u).pathname))].sort();
-  for (const p of ['/www/worker.js', '/www/pkg/softmax_lab_bg.wasm', '/data/manifest.json', '/data/mnist/train-images-idx3-ubyte.xz', '/www/vendor/xz/xz-embedded.wasm']) expect(paths).toContain(p);
+  for (const p of ['/www/worker.js', '/www/pkg/softmax_lab_bg.wasm', '/data/manifest.json', '/data/mnist/train-t10k-images-idx3-ubyte.xz', '/www/vendor/xz/xz-embedded.wasm']) expect(paths).toContain(p);
   test.info().annotations.push({ type: 'requests', description: `${requests.length} requests, all to ${origin}: ${paths.join(' ')}` });
   expect(missingCsp, 'same-origin responses without the CSP header').toEqual([]);
 });
