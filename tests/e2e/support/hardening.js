@@ -54,19 +54,28 @@ export async function importFile(page, file) {
   return byId(page, 'import-message').textContent();
 }
 
-/** The served bytes (xz) of data/mnist/<name>. */
-export function mnistXz(name) {
-  return readFileSync(join(REPO, 'data', 'mnist', `${name}.xz`));
-}
-
-/** The published bytes of data/mnist/<name> (what the page must decode the .xz to). */
-export function mnistRaw(name) {
-  return readFileSync(join(REPO, 'data', 'mnist', name));
-}
-
 /** The real manifest. */
 export function manifest() {
   return JSON.parse(readFileSync(join(REPO, 'data', 'manifest.json'), 'utf8'));
+}
+
+const MNIST = manifest().mnist;
+/** The published names of the four IDX files, and which download (index into files) holds each. */
+const NAMES = MNIST.names ?? MNIST.files.map((f) => f.replace(/\.xz$/, ''));
+const PARTS = MNIST.parts ?? [[0], [1], [2], [3]];
+const download = (name) => PARTS.findIndex((ks) => ks.includes(NAMES.indexOf(name)));
+
+/** The download (its file name under data/mnist/) that holds the IDX file `name`. */
+export const downloadName = (name) => MNIST.files[download(name)];
+
+/** The served bytes (xz) of the download that holds data/mnist/<name>. */
+export function mnistXz(name) {
+  return readFileSync(join(REPO, 'data', 'mnist', downloadName(name)));
+}
+
+/** The published bytes of data/mnist/<name> (what the page must decode to). */
+export function mnistRaw(name) {
+  return readFileSync(join(REPO, 'data', 'mnist', name));
 }
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -74,35 +83,51 @@ export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex'
 /** xz of `bytes` (a fast preset: the page reads any xz stream; setup uses -9e). */
 export const xz = (bytes) => execFileSync('xz', ['-T1', '--check=crc32', '-1', '-c'], { input: bytes, maxBuffer: 1 << 27 });
 
-/** The images file of a labels file (and back): a pair. */
-const pairOf = (name) => (name.includes('-labels-') ? name.replace('-labels-idx1-', '-images-idx3-') : name.replace('-images-idx3-', '-labels-idx1-'));
+/**
+ * Download `j` as setup would write it, with some IDX files replaced (`raw`: name → bytes): its
+ * files one after the other, each images file in the order of its labels (the replaced ones
+ * where given), xz-compressed.
+ */
+function build(j, raw) {
+  const of = (k) => raw[NAMES[k]] ?? mnistRaw(NAMES[k]);
+  return xz(Buffer.concat(PARTS[j].map((k) => {
+    const by = MNIST.label_order?.[k];
+    return Buffer.from(by === null || by === undefined ? of(k) : labelOrder(of(k), of(by), false));
+  })));
+}
 
 /**
- * Serve `file` (the bytes on the wire) for one MNIST file. `matchManifest`:
- * - true: `raw` is what it decodes to, and the manifest's length, decoded length and SHA-256
- *   for it are made to match, so that it passes every download check and reaches the core's IDX
- *   validation. A broken labels file also orders its images (www/data-order.js): the images are
- *   served again in the broken labels' order, so that they still decode to the published file;
- * - 'length': only its length is made to match (it must fail to decode, or decode to other bytes);
- * - false: the real manifest, so that the download checks must catch it.
+ * Serve a broken copy of one MNIST file. `matchManifest`:
+ * - true: `raw` is what the IDX file `name` is to decode to; the downloads that hold it or whose
+ *   order it gives (an images file's labels) are made again with it, and the manifest's lengths
+ *   and its SHA-256 are made to match, so that it passes every download check and reaches the
+ *   core's IDX validation;
+ * - 'length': `file` is served for the download that holds `name`, with the manifest's length
+ *   made to match (it must fail to decode, or decode to other bytes);
+ * - false: `file` with the real manifest, so that the download checks must catch it.
  */
 export async function serveBrokenFile(page, name, file, { matchManifest = true, raw = null, status = 200 } = {}) {
   const m = manifest();
-  const i = m.mnist.files.indexOf(`${name}.xz`);
-  if (matchManifest) m.mnist.bytes[i] = file.length;
+  const k = NAMES.indexOf(name);
+  const bodies = new Map();
   if (matchManifest === true) {
-    m.mnist.raw_bytes[i] = raw.length;
-    m.mnist.sha256[i] = sha256(raw);
-    if (name.includes('-labels-')) {
-      const images = pairOf(name);
-      const stored = xz(Buffer.from(labelOrder(mnistRaw(images), raw, false)));
-      m.mnist.bytes[m.mnist.files.indexOf(`${images}.xz`)] = stored.length;
-      await page.route(`**/data/mnist/${images}.xz`, (route) => route.fulfill({ status: 200, contentType: 'application/x-xz', body: stored }));
-    }
+    m.mnist.raw_bytes[k] = raw.length;
+    m.mnist.sha256[k] = sha256(raw);
+    const touched = new Set([download(name)]);
+    (MNIST.label_order ?? []).forEach((by, i) => by === k && touched.add(download(NAMES[i])));
+    for (const j of touched) bodies.set(j, build(j, { [name]: raw }));
+  } else {
+    bodies.set(download(name), file);
+  }
+  for (const [j, body] of bodies) {
+    if (matchManifest) m.mnist.bytes[j] = body.length;
+    await page.route(`**/data/mnist/${MNIST.files[j]}`, (route) => route.fulfill({ status, contentType: 'application/x-xz', body }));
   }
   await page.route('**/data/manifest.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(m) }));
-  await page.route(`**/data/mnist/${name}.xz`, (route) => route.fulfill({ status, contentType: 'application/x-xz', body: file }));
 }
+
+/** The images file of a labels file (and back): a pair. */
+const pairOf = (name) => (name.includes('-labels-') ? name.replace('-labels-idx1-', '-images-idx3-') : name.replace('-images-idx3-', '-labels-idx1-'));
 
 /** Forget the verified copies of `names` (and their pairs) in the page's Cache API. */
 export async function forgetCached(page, names) {
