@@ -13,7 +13,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { serviceWorker } from './precache.mjs';
+import { appFiles, serviceWorker } from './precache.mjs';
 import { isFresh } from './compress.mjs';
 import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
 
@@ -90,7 +90,7 @@ const server = createServer((req, res) => {
   }
   const type = extname(file);
   const encoding = COMPRESSIBLE.has(type) ? acceptedEncoding(req.headers['accept-encoding']) : null;
-  const version = `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`;
+  const version = fileVersion(st);
   const etag = `"${version}${encoding ? `-${encoding}` : ''}"`;
   const headers = {
     'Content-Type': MIME[type] || 'application/octet-stream',
@@ -143,6 +143,39 @@ function acceptedEncoding(accept) {
   if (names.includes('br')) return 'br';
   if (names.includes('gzip')) return 'gzip';
   return null;
+}
+
+/** @param {import('node:fs').Stats} st */
+function fileVersion(st) {
+  return `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`;
+}
+
+/**
+ * Compress the app's files once the server listens, one after another in the background, so the
+ * first visitor does not wait while thirty files are compressed at once (a cold load measured
+ * 1 s for the style sheets on a loaded 2-core machine).
+ */
+function warmCompressed() {
+  let files;
+  try {
+    files = appFiles(ROOT).filter((f) => COMPRESSIBLE.has(extname(f)));
+  } catch {
+    return; // not built yet: compressed on request
+  }
+  const next = () => {
+    const rel = files.shift();
+    if (!rel) return;
+    const file = join(ROOT, rel);
+    let st;
+    try {
+      st = statSync(file);
+    } catch {
+      setImmediate(next);
+      return;
+    }
+    compressed(file, fileVersion(st), 'br').then(next, next);
+  };
+  next();
 }
 
 function compressed(file, version, encoding) {
@@ -229,4 +262,5 @@ server.listen(PORT, HOST, () => {
     console.log('  (Ctrl+C to stop)\n');
   }
   if (process.send) process.send({ url });
+  warmCompressed();
 });

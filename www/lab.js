@@ -7,11 +7,10 @@
 
 import { Emitter } from './emitter.js';
 import { LabError } from './errors.js';
+import { takeWorker } from './boot.js';
 
 /** @import * as P from './protocol.js' */
 
-/** Path of the worker module, relative to this file. */
-const WORKER_URL = new URL('./worker.js', import.meta.url);
 /** Silence from the worker (while a request waits or training plays) before it is probed… */
 export const WATCHDOG_SILENCE_MS = 8000;
 /** …silence allowed while a data set loads (parsing 47 MB on a slow phone is quiet)… */
@@ -35,7 +34,8 @@ function crashError(reason) {
  * @returns {LabClient}
  */
 export function createLabClient() {
-  const client = new LabClient(() => new Worker(WORKER_URL, { type: 'module', name: 'softmax-lab' }));
+  // The worker boot.js started before the page's modules had loaded; a fresh one after a crash.
+  const client = new LabClient(takeWorker);
   // Test-only: `window.dispatchEvent(new CustomEvent('softmax-lab-test', {detail: {action, reply}}))`
   // forwards {type: '__test', action} to the worker; `reply(result | {error})` gets the answer.
   window.addEventListener(TEST_EVENT, (event) => {
