@@ -200,7 +200,8 @@ fn a_run_moves_to_another_copy_of_the_core_exactly() {
     a.train(25);
     a.set_hyperparameters(0.1, 7.0, 0.0).unwrap();
     a.train(3);
-    let moved = Data::from_pixels(&d.dataset(), d.train_pixels(), d.train_labels(), d.test_pixels(), d.test_labels()).unwrap();
+    let moved =
+        Data::from_pixels(&d.dataset(), d.train_pixels(), d.train_labels(), d.test_pixels(), d.test_labels()).unwrap();
     assert_eq!((moved.train_size(), moved.test_size()), (500, 100));
     assert_eq!(moved.test_labels(), d.test_labels());
     let mut b = Lab::new(&moved, 0.3, 50.0, 0.0, 1.0).unwrap();
