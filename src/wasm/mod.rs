@@ -174,13 +174,10 @@ impl Data {
         test_images: Vec<u8>,
         test_labels: &[u8],
     ) -> JsResult<Data> {
-        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
-        let c = kind.class_names().len();
-        let name = kind.id();
-        let train =
-            Dataset::from_idx(train_images, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
-        let test = Dataset::from_idx(test_images, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
-        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
+        Data::standard(dataset, |c, what| {
+            let train = Dataset::from_idx(train_images, train_labels, c, &format!("{what} training set"))?;
+            Ok((train, Dataset::from_idx(test_images, test_labels, c, &format!("{what} test set"))?))
+        })
     }
 
     /// A data set from pixels and labels already checked by another copy of the core (the
@@ -193,12 +190,10 @@ impl Data {
         test_pixels: Vec<u8>,
         test_labels: Vec<u8>,
     ) -> JsResult<Data> {
-        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
-        let c = kind.class_names().len();
-        let name = kind.id();
-        let train = Dataset::new(train_pixels, train_labels, c, &format!("{name} training set")).map_err(js_err)?;
-        let test = Dataset::new(test_pixels, test_labels, c, &format!("{name} test set")).map_err(js_err)?;
-        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
+        Data::standard(dataset, |c, what| {
+            let train = Dataset::new(train_pixels, train_labels, c, &format!("{what} training set"))?;
+            Ok((train, Dataset::new(test_pixels, test_labels, c, &format!("{what} test set"))?))
+        })
     }
 
     /// The user's own data set ([`crate::data::own`]): the training set as one CSV (`train_a`) or
@@ -297,6 +292,14 @@ impl Data {
 }
 
 impl Data {
+    /// MNIST or Fashion-MNIST (`dataset` is its id) from the training and test sets `build`
+    /// makes for its number of classes and name: what `new` and `from_pixels` share.
+    fn standard(dataset: &str, build: impl FnOnce(usize, &str) -> crate::Result<(Dataset, Dataset)>) -> JsResult<Data> {
+        let kind = DatasetKind::from_id(dataset).map_err(js_err)?;
+        let (train, test) = build(kind.class_names().len(), kind.id()).map_err(js_err)?;
+        Ok(Data { kind, train: Arc::new(train), test: Arc::new(test), names: kind.class_names(), held_out: false })
+    }
+
     pub(crate) fn kind(&self) -> DatasetKind {
         self.kind
     }
