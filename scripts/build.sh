@@ -15,13 +15,23 @@ rm -f "$out/.opt" # the single module of earlier builds
 # (data, training, prediction, weights files, the first sections' curves); the worker moves its
 # model to softmax_lab (everything: also the lecture experiments, the step view, numpy weights,
 # your own data) when a section first needs it.
+# Both builds link to the same path, and cargo relinks (with LTO: about 20 s each) whenever the
+# feature set changes, so each module is kept under its own name with a stamp of what built it;
+# while no input is newer than the kept module and the stamp is the same, cargo is not run.
+inputs=(src Cargo.toml Cargo.lock)
 wasm_module() { # <name> <cargo feature flags...>
   local name="$1"; shift
-  "${WASM_CARGO[@]}" build --release --lib --target wasm32-unknown-unknown --quiet "$@" \
-    || die "the wasm build of $name failed (see above); 'cargo build' natively may show the same error faster"
   local raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/softmax_lab.wasm"
-  local kept="$CARGO_TARGET_DIR/$name.wasm" # both builds link to the same path: keep each one
-  cmp -s "$raw" "$kept" || cp "$raw" "$kept"
+  local kept="$CARGO_TARGET_DIR/$name.wasm"
+  local stamp; stamp="$("${RUSTC:-rustc}" -vV | tr '\n' ' ') route=$WASM_ROUTE flags=$* RUSTFLAGS=${RUSTFLAGS:-} ${CARGO_ENCODED_RUSTFLAGS:-}"
+  if [ -f "$kept" ] && [ "$(cat "$kept.stamp" 2>/dev/null)" = "$stamp" ] && [ -z "$(find "${inputs[@]}" -newer "$kept.stamp" -print -quit)" ]; then
+    note "$name: no source changed since its last build: cargo not run"
+  else
+    "${WASM_CARGO[@]}" build --release --lib --target wasm32-unknown-unknown --quiet "$@" \
+      || die "the wasm build of $name failed (see above); 'cargo build' natively may show the same error faster"
+    cmp -s "$raw" "$kept" || cp "$raw" "$kept" # same bytes: the steps below have nothing to redo
+    printf '%s' "$stamp" > "$kept.stamp"
+  fi
   if [ ! -f "$out/${name}_bg.wasm" ] || [ "$kept" -nt "$out/${name}_bg.wasm" ] || [ ! -f "$out/.opt-$name" ]; then
     rm -f "$out/$name.js" "$out/$name.d.ts" "$out/${name}_bg.wasm" "$out/${name}_bg.wasm.d.ts" "$out/.opt-$name"
     wasm-bindgen --target web --out-dir "$out" --out-name "$name" "$kept"
