@@ -11,9 +11,10 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 18 ] || die "Node.js $node_major is too old: the lab needs Node.js 18 or newer"
 note "$(cargo --version), node $(node --version), npm $(npm --version)"
 
-say "Chromium and Firefox ESR for the browser tests"
+say "Chromium (and its chromedriver, which runs the wasm tests) and Firefox ESR for the browser tests"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}" || note "could not install ${missing[*]} (needs apt and root/sudo): browser tests will fail"

@@ -64,10 +64,12 @@ fi
 
 if want wasm; then
   t=$SECONDS
-  say "wasm tests: the #[wasm_bindgen] facade under wasm-bindgen-test-runner (Node)"
+  say "wasm tests: the #[wasm_bindgen] facade in a dedicated worker of headless Chromium (wasm-bindgen-test-runner, chromedriver)"
+  driver="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+  [ -x "$driver" ] || die "the wasm tests run in Chromium through chromedriver, and $driver is missing: run ./lab setup (it installs Debian's chromium-driver) or set CHROMEDRIVER"
   (
     wasm_toolchain
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER="$driver" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
       "${WASM_CARGO[@]}" test --release --target wasm32-unknown-unknown --test wasm
   ) || die "wasm tests failed (see above)"
   passed "wasm tests" "$t"

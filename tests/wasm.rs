@@ -1,6 +1,7 @@
-//! The `#[wasm_bindgen]` facade, compiled to wasm32 and run by wasm-bindgen-test-runner (Node).
-//! Run with `./lab test` (it sets the runner), or on its own:
-//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --target wasm32-unknown-unknown --test wasm`.
+//! The `#[wasm_bindgen]` facade, compiled to wasm32 and run by wasm-bindgen-test-runner in a
+//! dedicated worker of headless Chromium (through chromedriver) — where the page's worker runs it.
+//! Run with `./lab test wasm` (it sets the runner and the driver), or on its own:
+//! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --release --target wasm32-unknown-unknown --test wasm`.
 #![cfg(target_arch = "wasm32")]
 
 use softmax_lab::data::idx::{encode_images, encode_labels};
@@ -9,6 +10,8 @@ use softmax_lab::wasm::lessons::{JsGridSearchLesson, JsLogisticLesson};
 use softmax_lab::wasm::{prepare_image, validate_hyperparameters, Data, Lab};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// A synthetic 10-class set: class k is a bright 6×6 block at a place of its own, plus noise.
 fn synthetic(n: usize, salt: u32) -> (Vec<u8>, Vec<u8>) {
@@ -64,6 +67,14 @@ fn performance_now() -> f64 {
 /// A settings object as JS would pass it.
 fn json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn runs_in_a_dedicated_worker_as_the_page_runs_it() {
+    let scope = js_sys::global();
+    assert!(scope.is_instance_of::<web_sys::WorkerGlobalScope>(), "a worker's global scope");
+    assert!(get(&scope, "document").is_undefined(), "no DOM: not the page itself, not Node");
+    assert!(!get(&scope, "postMessage").is_undefined(), "a dedicated worker posts to its page");
 }
 
 #[wasm_bindgen_test]
