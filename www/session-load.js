@@ -22,6 +22,21 @@ export function hyperOf(d) {
   return { learning_rate: d.learning_rate, batch_size: d.batch_size, l2: d.l2, seed: d.seed };
 }
 
+/** @type {WeakMap<Session, Promise<SavedSession|null>>} the saved session each session opens with */
+const opening = new WeakMap();
+/** @type {WeakMap<Session, Promise<unknown>>} when the page's sections are mounted (main.js) */
+const mountedBy = new WeakMap();
+
+/**
+ * Tell the start when the page's sections are mounted: the opening (the link's or the saved
+ * session's settings, the data set) waits for them, so that every section hears it.
+ * @param {Session} session
+ * @param {Promise<unknown>} mounted
+ */
+export function sectionsMounted(session, mounted) {
+  mountedBy.set(session, mounted);
+}
+
 /**
  * Load the wasm module and the manifest, then the data set and model: the one a shared link
  * names, else the saved session (resumed), else MNIST with the defaults.
@@ -30,6 +45,10 @@ export function hyperOf(d) {
 export async function start(session) {
   const s = session.state;
   session.setStatus('loading', 'Starting the lab…');
+  // The saved session is read (IndexedDB) while the wasm module and the manifest load: the data
+  // set can then be asked for as soon as they are there (the worker is fetching it already,
+  // boot.js). Read once: a retry after a failed start keeps this tab's claim.
+  opening.set(session, opening.get(session) ?? session.checkpoints.read());
   let ready = false;
   try {
     const [{ defaults }, manifest] = await Promise.all([session.lab.init(), fetchManifest(session.baseUrl)]);
@@ -40,9 +59,10 @@ export async function start(session) {
     session.fail(e, () => session.start());
   }
   if (!ready) return;
+  await mountedBy.get(session);
   session.checkpoints.watchPage();
   s.hyper = hyperOf(s.defaults);
-  const { dataset, restore } = await chooseOpening(session, await session.checkpoints.read());
+  const { dataset, restore } = await chooseOpening(session, await opening.get(session));
   s.input = { ...s.hyper };
   session.invalidate('controls', 'hyper');
   session.emit('hyper', { fill: true });
