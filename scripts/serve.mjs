@@ -1,12 +1,16 @@
 // Static server for the lab: only the page, its modules and the generated data, on localhost.
 // Sends the Content-Security-Policy (nothing leaves the machine) and correct MIME types.
-// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--embed-origins '*'] [--bench]
+// Usage: node scripts/serve.mjs [--port 8000] [--host 127.0.0.1] [--embed-origins '*'] [--bench] [--test-data]
 // --embed-origins: who may frame the embed view (index.html?embed=<section>): * (default) or a
 // list of origins; every other page is sent with frame-ancestors 'none'.
 // --host 0.0.0.0 listens on every interface and prints the machine's addresses (a classroom on
 // one laptop: students open the printed URL); the default listens on this machine only.
 // --bench also serves the benchmark pages (tests/bench/) and the TensorFlow.js files they
 // compare against (./lab bench); without it only the lab itself is served.
+// --test-data (the browser tests' server) also serves the decoded IDX files that ./lab setup
+// keeps beside the xz files, at the URLs the page caches them under, so that a test can start
+// with the data cache of a second visit (tests/e2e/support/data-cache.js). The page never asks
+// for them.
 import { createServer } from 'node:http';
 import { createReadStream, readFile, statSync } from 'node:fs';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
@@ -36,6 +40,7 @@ const BENCH_ALLOWED = [
   /^\/node_modules\/@tensorflow\/tfjs-backend-wasm\/dist\/(tf-backend-wasm\.min\.js|tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm)$/,
 ];
 if (BENCH) ALLOWED.push(...BENCH_ALLOWED);
+if (args.includes('--test-data')) ALLOWED.push(/^\/data\/[a-z]+\/[a-z0-9-]+-ubyte$/);
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',

@@ -10,6 +10,9 @@ import { test, expect, byId, num, waitNum, drawStrokes, ONE } from './support/la
 import { REPO } from './support/mnist.js';
 import { downloadName, forgetCached, manifest, mnistRaw, mnistXz, xz, serveBrokenFile, steps } from './support/hardening.js';
 
+// Every test here is about the download: the data cache starts empty.
+test.use({ dataCache: 'cold' });
+
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 

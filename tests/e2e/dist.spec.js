@@ -45,7 +45,8 @@ function stopServer() {
 }
 
 test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: `http://127.0.0.1:${PORT}/softmax-lab/`, serviceWorkers: 'allow' });
+// The data as a first visit gets it from the static server (dist/ holds only the xz files).
+test.use({ baseURL: `http://127.0.0.1:${PORT}/softmax-lab/`, serviceWorkers: 'allow', dataCache: 'cold' });
 
 test.beforeAll(async () => {
   execFileSync('node', [join(REPO, 'scripts/dist.mjs'), '--out', APP], { stdio: 'ignore' });

@@ -44,7 +44,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/serve.mjs --port ${PORT}`,
+    command: `node scripts/serve.mjs --port ${PORT} --test-data`,
     cwd: REPO,
     url: `${BASE}/index.html`,
     env: { SERVE_QUIET: '1' },

@@ -8,6 +8,9 @@ import { test, expect, byId, waitNum, drawStrokes, expectPrediction, ONE } from 
 import { REPO, encodePng, scanOfDigit, testImage } from './support/mnist.js';
 import { steps, savedAt, exportWeights, importFile } from './support/hardening.js';
 
+// A first visit: the session's requests include the data's download and its decoder.
+test.use({ dataCache: 'cold' });
+
 test('a whole session sends every request to its own origin, under the CSP', async ({ page, context, baseURL }) => {
   const origin = new URL(baseURL).origin;
   const requests = [];

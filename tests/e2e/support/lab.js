@@ -2,6 +2,7 @@
 // The page's stable hooks are data-testid attributes (docs/testing.md, "Test hooks"); numbers are read
 // from their data-value attribute, never parsed from formatted text.
 import { test as base, expect } from '@playwright/test';
+import { prefillDataCache } from './data-cache.js';
 
 /**
  * `test` with an automatic fixture that records every problem the page reports — console
@@ -10,9 +11,17 @@ import { test as base, expect } from '@playwright/test';
  * `problems` is the live list, for tests that want to assert on it themselves.
  * `allowProblems` (option, a RegExp): problems a test provokes on purpose (a 404 it routes, a
  * worker it crashes) and asserts on itself; only those are let through.
+ * `dataCache` (option): 'warm' (the default) puts MNIST's decoded files into the context's data
+ * cache first, as a second visit finds them (support/data-cache.js); 'cold' leaves the cache
+ * empty, for specs about the download itself (E2E_DATA_CACHE=cold makes it every spec's default).
  */
 export const test = base.extend({
   allowProblems: [null, { option: true }],
+  dataCache: [process.env.E2E_DATA_CACHE === 'cold' ? 'cold' : 'warm', { option: true }],
+  context: async ({ context, dataCache, baseURL }, use) => {
+    if (dataCache === 'warm') await prefillDataCache(context, baseURL, ['mnist']);
+    await use(context);
+  },
   problems: [
     async ({ page, baseURL, allowProblems }, use) => {
       const problems = [];
