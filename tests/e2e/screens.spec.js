@@ -1,4 +1,4 @@
-// Every screen (issue 9, "Every screen"): on a portrait tablet (820 × 1180) the sticky header takes
+// Every screen: on a portrait tablet (820 × 1180) the sticky header takes
 // ≤ 10 % of the height and each section's setting and the chart it changes are on the screen
 // together; on a phone (390 × 844) §4's table shows ŷ_k and y_k of a trained model without a
 // sideways scroll; at 1920 × 1080 the page uses the width (wider charts, settings beside the chart).
