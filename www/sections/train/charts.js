@@ -4,7 +4,8 @@
 // their legend, Keep this run, Hide/Show and Delete.
 
 import { X_MODES } from '../../chart-axes.js';
-import { createTestChart, createTrainChart, KEPT_COLORS } from '../../charts.js';
+import { KEPT_COLORS } from '../../chart-base.js';
+import { createTestChart, createTrainChart } from '../../run-chart.js';
 import { el, setValue } from '../../dom.js';
 import { formatInt } from '../../format.js';
 import { runLabel } from '../../runs.js';
