@@ -79,7 +79,7 @@ presets.problems = allMounted.then(
     }),
 );
 // The wasm module, the manifest and the saved session load while the sections are mounted; the
-// data set is asked for once they are.
+// data set is asked for once they are built.
 sectionsMounted(session, allMounted);
 session.start();
 
@@ -92,7 +92,9 @@ const controls = Promise.all(later()).then((modules) => {
   const shown = view.section ? sections.filter((s) => s.ID === view.section) : sections;
   for (const section of shown) if (view.section || section !== sigmoid) mount(section);
   applyView(view, main, shown[0].TITLE);
-  mounted(shown);
+  // The opening waits for every section's body too (deferBuild runs in order): a section built
+  // after the data set had loaded would miss the opening's events.
+  deferBuild(() => mounted(shown));
   mountSectionLinks(shown.map((s) => /** @type {HTMLElement} */ (document.getElementById(s.ID))), session);
   // Sections exist now: honour an anchor in the URL that pointed at one of them.
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
