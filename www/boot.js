@@ -33,9 +33,10 @@ try {
   dataWorker = new Worker(DATA_WORKER_URL, { type: 'module', name: 'softmax-lab-data' });
   const channel = new MessageChannel();
   const baseUrl = new URL('.', document.baseURI).href;
+  const dataset = likelyDataset(location.search);
   dataWorker.postMessage({ type: 'client', port: channel.port1 }, [channel.port1]);
-  dataWorker.postMessage({ id: 0, type: 'fetch', baseUrl, dataset: likelyDataset(location.search), entry: null });
-  early.postMessage({ type: 'prefetch', baseUrl, dataset: likelyDataset(location.search), port: channel.port2 }, [channel.port2]);
+  dataWorker.postMessage({ id: 0, type: 'fetch', baseUrl, dataset, entry: null });
+  early.postMessage({ type: 'prefetch', baseUrl, dataset, port: channel.port2 }, [channel.port2]);
 } catch {
   dataWorker = null; // the training worker fetches the data itself
 }
