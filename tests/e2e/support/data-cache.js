@@ -6,19 +6,8 @@
 // SHA-256 checked against data/manifest.json), so a wrong copy would fail the test, not pass it.
 // Specs about downloading itself (broken files, progress, the offline copy, the bytes over the
 // wire) opt out with `test.use({ dataCache: 'cold' })`.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { resolve, join } from 'node:path';
 import { CACHE_NAME } from '../../../www/data.js';
-
-const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-
-/** data/manifest.json, read once per worker process. */
-let manifest = null;
-async function readManifest() {
-  manifest ??= JSON.parse(await readFile(join(REPO, 'data/manifest.json'), 'utf8'));
-  return manifest;
-}
+import { manifest } from './mnist.js';
 
 /**
  * Put the decoded files of `datasets` into `context`'s data cache for the origin of `baseURL`.
@@ -29,7 +18,7 @@ async function readManifest() {
  * @param {string[]} datasets e.g. ['mnist']
  */
 export async function prefillDataCache(context, baseURL, datasets) {
-  const m = await readManifest();
+  const m = manifest();
   const keys = datasets.flatMap((set) => (m[set]?.status === 'available' && Array.isArray(m[set].names)
     ? m[set].names.map((name) => new URL(`data/${set}/${name}`, baseURL).href)
     : []));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelOrder } from '../../../www/data-order.js';
 import { expect, byId, waitNum } from './lab.js';
-import { REPO } from './mnist.js';
+import { REPO, manifest } from './mnist.js';
 
 /**
  * Run exactly `n` more minibatch steps with the Step button (keyboard: one request per press,
@@ -54,10 +54,7 @@ export async function importFile(page, file) {
   return byId(page, 'import-message').textContent();
 }
 
-/** The real manifest. */
-export function manifest() {
-  return JSON.parse(readFileSync(join(REPO, 'data', 'manifest.json'), 'utf8'));
-}
+export { manifest };
 
 const MNIST = manifest().mnist;
 /** The published names of the four IDX files, and which download (index into files) holds each. */

@@ -6,6 +6,11 @@ import { gunzipSync, deflateSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+/** The real data/manifest.json (./lab setup writes it). */
+export function manifest() {
+  return JSON.parse(readFileSync(join(REPO, 'data', 'manifest.json'), 'utf8'));
+}
 export const SIDE = 28;
 export const INPUT_DIM = SIDE * SIDE;
 
