@@ -369,6 +369,8 @@ function build(root, session) {
     });
     render();
   });
+  // Disabled until the experiments' data is there (at once if it already is: a body built late).
+  checkButton.disabled = true;
   client.onData(() => {
     check.rows = [];
     renderCheck();
@@ -379,7 +381,6 @@ function build(root, session) {
     renderCheck();
   });
   for (const f of [trainSize.input, valSize.input, budget.input, batch.input]) f.addEventListener('change', () => setValue(root.querySelector('[data-testid="lr-setup"]'), setupNote()));
-  checkButton.disabled = true;
 
   Promise.all([client.call('defaults', { kind: 'hypergradient' }), client.call('defaults', { kind: 'online' })]).then(([h, o]) => {
     const s = h.setup;

@@ -362,7 +362,7 @@ function build(root, session) {
   });
   session.on('dataset', () => refresh());
 
-  sourceSelect.options[0].disabled = true;
+  sourceSelect.options[0].disabled = !s.drawn;
   sourceSelect.value = 'test';
   whenNear(root, () => {
     view.near = true;
