@@ -230,7 +230,9 @@ async function measurePage(browser, base) {
   context.on('requestfinished', async (request) => {
     try {
       const sizes = await request.sizes();
-      const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+      // A size the browser does not know is -1 (a response from the HTTP cache, say): none counted.
+      const body = Math.max(0, sizes.responseBodySize);
+      const bytes = body + Math.max(0, sizes.responseHeadersSize);
       // The service worker making the offline copy (after the data has loaded) is counted apart.
       if (request.serviceWorker()) {
         wire.offlineCopy += bytes;
@@ -238,7 +240,7 @@ async function measurePage(browser, base) {
       }
       wire.all += bytes;
       const path = new URL(request.url()).pathname;
-      if (path.startsWith('/data/')) wire.data += sizes.responseBodySize;
+      if (path.startsWith('/data/')) wire.data += body;
       else if (path.endsWith('.wasm')) wire.wasm += bytes;
     } catch { /* the request went away with its page */ }
   });
