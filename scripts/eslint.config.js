@@ -27,7 +27,7 @@ export default [
   },
   // The page (and its workers): browser globals.
   { files: ['www/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['www/worker.js', 'www/lessons-worker.js', 'tests/bench/*-worker.js'], languageOptions: { globals: { ...globals.worker } } },
+  { files: ['www/worker.js', 'www/worker/*.js', 'www/lessons-worker.js', 'tests/bench/*-worker.js'], languageOptions: { globals: { ...globals.worker } } },
   // Node scripts and tests (Playwright specs run in Node; their page.evaluate callbacks in the browser).
   { files: ['scripts/**/*.{js,mjs}', 'tests/**/*.{js,mjs}'], languageOptions: { globals: { ...globals.node } } },
   {

@@ -15,177 +15,23 @@
 //                                          restarts the worker and restores its last checkpoint)
 // Test-only: {type: '__test', action} (see TEST_ACTIONS) makes the worker crash, trap, hang or
 // report its wasm memory, so the e2e tests and tests/e2e/soak.mjs can exercise recovery.
-// Requests are handled in order; the play loop runs in time-budgeted chunks (the core's
-// `Lab.play`, which also says when the test set is due for an evaluation) and yields between
-// them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
+// Requests are handled in order; the play loop (worker/play.js) runs in time-budgeted chunks
+// (the core's `Lab.play`, which also says when the test set is due for an evaluation) and yields
+// between them, so requests (pause, predict, setHyperparameters…) are answered within one chunk.
+//
+// This module dispatches the requests and answers those of loading, stepping, the step view,
+// evaluation and prediction; its parts in worker/: the state they all share and its helpers
+// (state.js), the play loop with play, setPace and pause (play.js), weights in and out
+// (weights.js), and the test-only actions (test-actions.js).
 
-import { full, loadStart, moduleForData, wasmBytes } from './wasm-modules.js';
+import { full, loadStart, moduleForData } from './wasm-modules.js';
 import { errorData } from './errors.js';
 import { dataFor, startPrefetch } from './data-client.js';
 import { handleLesson, LESSON_PREFIX } from './lessons-worker.js';
-
-/** Window over which examples per second are measured. */
-const RATE_WINDOW_MS = 1000;
-
-/** Everything the worker holds. */
-const state = {
-  wasmReady: null,
-  /** The wasm module in use (wasm-modules.js: the start-up one, then the full one), its exports and the start-up module's. */
-  core: /** @type {import('./wasm-modules.js').Full} */ (/** @type {unknown} */ (null)),
-  wasm: null,
-  startWasm: null,
-  data: null,
-  lab: null,
-  generation: 0,
-  playing: false,
-  loopId: 0,
-  lastEval: null,
-  lastEvalTime: 0,
-  /** Time budget of one chunk of the play loop (ms): the core's `PLAY_CHUNK_MS`, from `defaults()`. */
-  chunkMs: 8,
-  /** Steps per second while playing (Infinity: full speed), and the steps owed at that pace. */
-  pace: Infinity,
-  allowance: 0,
-  lastTick: 0,
-  /** Play stops when the epoch counter reaches this ("train N epochs"); -1: no such stop. */
-  untilEpoch: -1,
-  rateSamples: [],
-  rate: 0,
-  /** Images classified so far (diagnostic, for the soak test). */
-  predictions: 0,
-};
-
-// Chunks are chained through a MessageChannel (no 4 ms timer clamping); each Play gets a new
-// loop id so a stale tick from an earlier Play/Pause cycle cannot start a second chain.
-const tick = new MessageChannel();
-tick.port1.onmessage = (event) => {
-  if (event.data === state.loopId) runChunk();
-};
-
-/** The worker's global scope (the type check's lib is the page's DOM). */
-const scope = /** @type {{postMessage(message: unknown, transfer: Transferable[]): void, close(): void}} */ (/** @type {unknown} */ (self));
-
-/**
- * @param {unknown} message
- * @param {Transferable[]} [transfer]
- */
-function post(message, transfer = []) {
-  scope.postMessage(message, transfer);
-}
-
-/** A trap leaves the wasm instance in an unknown state: the page must restart the worker. */
-function isTrap(e) {
-  return e instanceof WebAssembly.RuntimeError;
-}
-
-function fatal(e) {
-  state.playing = false;
-  post({ type: 'fatal', restart: true, error: `the training worker stopped: ${isTrap(e) ? 'its WebAssembly trapped' : 'training failed'} (${errorData(e).message})` });
-}
-
-function requireLab() {
-  if (!state.lab) throw new Error('no data set is loaded yet');
-  return state.lab;
-}
-
-/** Evaluate the full test set and remember the result with the step it belongs to. */
-function evaluateNow() {
-  const lab = requireLab();
-  const m = lab.evaluate();
-  const p = lab.progress();
-  state.lastEval = { loss: m.loss, accuracy: m.accuracy, count: m.count, step: p.step, generation: state.generation };
-  state.lastEvalTime = performance.now();
-  return state.lastEval;
-}
-
-function currentEval() {
-  const p = requireLab().progress();
-  const e = state.lastEval;
-  return e && e.generation === state.generation && e.step === p.step ? e : evaluateNow();
-}
-
-function measureRate(examplesSeen) {
-  const now = performance.now();
-  const s = state.rateSamples;
-  s.push({ t: now, n: examplesSeen });
-  while (s.length > 2 && now - s[1].t >= RATE_WINDOW_MS) s.shift();
-  const first = s[0];
-  if (now - first.t > 0 && s.length > 1) state.rate = ((examplesSeen - first.n) * 1000) / (now - first.t);
-  return state.rate;
-}
-
-/** A new model (data set, import): its own generation, step cost and rate measured afresh. */
-function newGeneration() {
-  state.generation += 1;
-  state.rateSamples = [];
-  state.rate = 0;
-}
-
-function stop(reason, message) {
-  state.playing = false;
-  // Evaluate the weights training stopped at, so the test figures shown belong to them.
-  post({ type: 'stopped', generation: state.generation, reason, message, progress: state.lab.progress(), evaluation: currentEval() });
-}
-
-/** One chunk of continuous training; any exception ends the worker's usefulness. */
-function runChunk() {
-  try {
-    trainChunk();
-  } catch (e) {
-    fatal(e);
-  }
-}
-
-/** Most steps one chunk may owe at a slow pace (a pause of the tab must not become a burst). */
-const MAX_OWED_SECONDS = 0.25;
-
-/**
- * Steps for about one chunk (the core times them, within the pace's allowance), then report,
- * evaluate if due, and yield: at once at full speed, or when the next step is due.
- */
-function trainChunk() {
-  if (!state.playing || !state.lab) return;
-  const lab = state.lab;
-  let maxSteps = Infinity;
-  if (Number.isFinite(state.pace)) {
-    const now = performance.now();
-    state.allowance = Math.min(state.allowance + ((now - state.lastTick) * state.pace) / 1000, Math.max(1, state.pace * MAX_OWED_SECONDS));
-    state.lastTick = now;
-    maxSteps = Math.floor(state.allowance);
-    if (maxSteps < 1) {
-      schedule();
-      return;
-    }
-  }
-  const losses = lab.play(state.chunkMs, state.lastEvalTime, maxSteps, state.untilEpoch);
-  if (Number.isFinite(state.pace)) state.allowance -= losses.length;
-  const divergence = lab.takeDivergence();
-  const evaluation = !divergence && lab.takeEvalDue() ? evaluateNow() : null;
-  const reached = lab.takeEpochReached();
-  const progress = lab.progress();
-  const rate = measureRate(progress.examples_seen);
-  post({ type: 'progress', generation: state.generation, losses, progress, rate, evaluation }, [losses.buffer]);
-  if (divergence) {
-    stop('diverged', divergence);
-    return;
-  }
-  if (reached) {
-    stop('epochs', `reached the end of epoch ${progress.epoch}`);
-    return;
-  }
-  schedule();
-}
-
-/** The next chunk: at once (MessageChannel, no timer clamping) unless the pace asks to wait. */
-function schedule() {
-  if (Number.isFinite(state.pace) && state.allowance < 1) {
-    const id = state.loopId;
-    const wait = ((1 - state.allowance) * 1000) / state.pace;
-    setTimeout(() => id === state.loopId && runChunk(), wait);
-  } else {
-    tick.port2.postMessage(state.loopId);
-  }
-}
+import { currentEval, evaluateNow, fatal, isTrap, newGeneration, post, requireLab, state } from './worker/state.js';
+import { PLAY_HANDLERS } from './worker/play.js';
+import { TEST_ACTIONS } from './worker/test-actions.js';
+import { WEIGHT_HANDLERS } from './worker/weights.js';
 
 /**
  * Make `data` the worker's data set with a fresh model on it (the old ones freed): the load's
@@ -224,12 +70,6 @@ function adoptData(data, hyper, seed) {
     evaluation,
     usedDefaults,
   };
-}
-
-/** numpy files as the core's facade takes them: the first, and the second if there is one. */
-function numpyArgs(files) {
-  const [a, b] = files;
-  return [a.name, new Uint8Array(a.bytes), b ? b.name : undefined, b ? new Uint8Array(b.bytes) : undefined];
 }
 
 /** Request handlers: each returns the result (or throws); transfers go in `result.transfer`. */
@@ -308,52 +148,6 @@ const HANDLERS = {
     return { view, generation: state.generation, playing: state.playing, transfer };
   },
 
-  /**
-   * Train continuously at `stepsPerSecond` (null: full speed); with `epochs`, stop exactly where
-   * the epoch counter has grown by that many.
-   * @param {{epochs?: number, stepsPerSecond?: number|null}} request
-   */
-  play({ epochs, stepsPerSecond = null }) {
-    const lab = requireLab();
-    HANDLERS.setPace({ stepsPerSecond });
-    state.untilEpoch = Number.isInteger(epochs) && epochs > 0 ? lab.progress().epoch + epochs : -1;
-    if (!state.playing) {
-      state.playing = true;
-      state.loopId += 1;
-      state.rateSamples = [];
-      state.allowance = 1; // the first step at once
-      state.lastTick = performance.now();
-      tick.port2.postMessage(state.loopId);
-    }
-    return { generation: state.generation, untilEpoch: state.untilEpoch };
-  },
-
-  /**
-   * The pace of Play in steps per second (a positive number), or null for full speed; live.
-   * @param {{stepsPerSecond: number|null}} request
-   */
-  setPace({ stepsPerSecond }) {
-    const fullSpeed = stepsPerSecond === null || stepsPerSecond === undefined;
-    if (!fullSpeed && !(Number.isFinite(stepsPerSecond) && stepsPerSecond > 0)) throw new Error(`the pace must be a positive number of steps per second; got ${stepsPerSecond}`);
-    state.pace = fullSpeed ? Infinity : stepsPerSecond;
-    state.allowance = 0; // the next step one pace-interval from now
-    state.lastTick = performance.now();
-    state.rateSamples = [];
-    if (state.playing) {
-      // A new chain at the new pace (a slow pace's pending wait is dropped with the old id).
-      state.loopId += 1;
-      tick.port2.postMessage(state.loopId);
-    }
-    return null;
-  },
-
-  pause() {
-    const lab = requireLab();
-    state.playing = false;
-    // Evaluate where training stopped, so the figures shown when paused belong to these weights.
-    return { progress: lab.progress(), generation: state.generation, evaluation: currentEval() };
-  },
-
   reset({ seed }) {
     const lab = requireLab();
     lab.reset(seed);
@@ -399,128 +193,20 @@ const HANDLERS = {
     return { probs, step: lab.progress().step, transfer: [probs.buffer] };
   },
 
-  /**
-   * Load a weights file (the user's import, or a checkpoint the page saved). A file the core
-   * rejects changes nothing. An accepted one also brings where its run stood (the core's
-   * `Lab.importWeights`: re-seeded with the file's seed, its weights, hyperparameters, step count
-   * and shuffling position), so training continues that run.
-   */
-  importWeights({ json }) {
-    const lab = requireLab();
-    const r = lab.importWeights(json); // throws with the reason; the current model is kept
-    state.playing = false;
-    newGeneration();
-    const evaluation = evaluateNow();
-    // The core's account of the resume ({seed, hyperparameters, hyper_applied,
-    // progress_restored, exact}) as it is, with where the model now stands.
-    return { ...r, progress: lab.progress(), generation: state.generation, evaluation };
-  },
-
-  /**
-   * numpy weights (one `.npz`, or two `.npy`): their test accuracy under each input transform
-   * they may expect (the core's `Lab.scoreNumpyWeights`); the model is not changed.
-   * @param {import('./protocol.js').Requests['scoreNumpy']} request
-   */
-  async scoreNumpy({ files, customMean, customStd }) {
-    await full(state);
-    const lab = requireLab();
-    state.playing = false;
-    return lab.scoreNumpyWeights(...numpyArgs(files), customMean, customStd);
-  },
-
-  /**
-   * Put numpy weights on the model, for inputs `(pixel/255 − mean)/std` (the core re-expresses
-   * them for the lab's own transform): a new model generation at step 0. A refusal changes nothing.
-   * @param {import('./protocol.js').Requests['importNumpy']} request
-   */
-  async importNumpy({ files, mean, std }) {
-    await full(state);
-    const lab = requireLab();
-    lab.importNumpyWeights(...numpyArgs(files), mean, std);
-    state.playing = false;
-    newGeneration();
-    const evaluation = evaluateNow();
-    return { progress: lab.progress(), generation: state.generation, evaluation };
-  },
-
-  /** The model as an `.npz` (W, b, mean, std, classes), for Export weights. */
-  async exportNpz() {
-    await full(state);
-    const lab = requireLab();
-    const bytes = new Uint8Array(lab.exportNpz());
-    return { bytes, progress: lab.progress(), dataset: state.data.dataset(), transfer: [bytes.buffer] };
-  },
-
-  /** The weights file of the model as it is (no test figures): the page's checkpoint. */
-  checkpoint() {
-    const lab = requireLab();
-    const json = lab.exportWeights(NaN, NaN, 0);
-    return { json, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
-  },
-
   /** Liveness probe for the page's watchdog. */
   ping() {
     return { playing: state.playing };
   },
 
-  /** Test-only (documented in docs/testing.md, "Test hooks"): see TEST_ACTIONS. */
+  /** Test-only (documented in docs/testing.md, "Test hooks"): see TEST_ACTIONS (worker/test-actions.js). */
   __test({ action }) {
     const run = TEST_ACTIONS[action];
     if (!run) throw new Error(`unknown test action "${action}"`);
     return run();
   },
 
-  exportWeights() {
-    const lab = requireLab();
-    const evaluation = currentEval();
-    // A non-finite loss arrives as null from serde: pass NaN so the file says "not evaluated".
-    const finite = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : NaN);
-    const json = lab.exportWeights(finite(evaluation.loss), finite(evaluation.accuracy), evaluation.count);
-    return { json, evaluation, progress: lab.progress(), dataset: state.data.dataset(), generation: state.generation };
-  },
-};
-
-/**
- * Test-only actions: each simulates one way a worker dies. `trap` asks the wasm allocator for
- * 4 GB (a real out-of-memory trap in wasm, as a runaway allocation would cause), `throw` throws
- * outside any handler (the Worker's 'error' event), `close` ends the worker silently (requests
- * go unanswered: the page's watchdog), `hang` spins forever (likewise); `memory` reports the
- * wasm memory (of both modules) for the soak test; `moveToFull` moves the model to the full module now
- * and says which module holds it before and after (the handover e2e test).
- */
-const TEST_ACTIONS = {
-  trap() {
-    state.wasm.__wbindgen_malloc(0xfffffff0, 8);
-    return null;
-  },
-  throw() {
-    setTimeout(() => {
-      throw new Error('test-only crash of the training worker');
-    });
-    return null;
-  },
-  close() {
-    setTimeout(() => scope.close());
-    return null;
-  },
-  hang() {
-    setTimeout(() => {
-      for (;;) {
-        /* spin: the page's watchdog must notice */
-      }
-    });
-    return null;
-  },
-  memory() {
-    const p = state.lab ? state.lab.progress() : { step: 0, epochs_fraction: 0 };
-    const bytes = wasmBytes(state);
-    return { wasmBytes: bytes.total, startBytes: bytes.start, fullBytes: bytes.full, step: p.step, epochs: p.epochs_fraction, predictions: state.predictions };
-  },
-  async moveToFull() {
-    const before = state.wasm === state.startWasm ? 'start' : 'full';
-    await full(state);
-    return { before, after: state.wasm === state.startWasm ? 'start' : 'full', step: state.lab ? state.lab.progress().step : null };
-  },
+  ...PLAY_HANDLERS,
+  ...WEIGHT_HANDLERS,
 };
 
 self.onmessage = async (event) => {
