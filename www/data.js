@@ -132,14 +132,15 @@ export const decodeStats = { ms: 0, files: 0, bytes: 0 };
  * through the xz decoder at once, into a buffer of the decoded size the manifest gives. A body
  * that breaks off, ends early or goes on too long, and a stream that does not decode, each
  * become the error a user reads (the download's own errors first: a cut-short file also fails
- * to decode, but the cut is what happened).
+ * to decode, but the cut is what happened). `signal` stops it (another file of the set failed).
+ * @param {AbortSignal} [signal]
  * @returns {Promise<Uint8Array<ArrayBuffer>>} the decoded bytes (images still in stored order)
  */
-async function download(url, path, expected, rawBytes, report) {
+async function download(url, path, expected, rawBytes, report, signal) {
   const decoderModule = xzModule();
   let response;
   try {
-    response = await fetch(url, { cache: 'no-cache' });
+    response = await fetch(url, { cache: 'no-cache', signal });
   } catch (e) {
     throw new Error(`cannot download ${path}: the network request failed (${e.message})`, { cause: e });
   }
@@ -184,6 +185,7 @@ async function download(url, path, expected, rawBytes, report) {
         throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`, { cause: e });
       }
       if (chunk.done) break;
+      signal?.throwIfAborted();
       const value = chunk.value;
       if (length + value.byteLength > expected) {
         throw new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`);
@@ -278,35 +280,46 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress, { useCac
   const buffers = cached.map((b) => b || new Uint8Array(0));
   const fresh = [false, false, false, false];
   // The downloads that hold a file not in the cache, at once, each decoded as it arrives and
-  // then cut into the files it holds.
+  // then cut into the files it holds. The first that fails stops the others (its message is
+  // the one reported): the rest of the set would be thrown away.
+  const stop = new AbortController();
+  /** One download: decoded, transformed back, cut into the files it holds. @param {number} j */
+  const fetchPart = async (j) => {
+    const ks = parts[j];
+    if (ks.every((k) => cached[k])) {
+      report(entry.bytes[j]);
+      return;
+    }
+    const size = ks.reduce((a, k) => a + entry.raw_bytes[k], 0);
+    const context = entry.transform?.[j] === CONTEXT_TRANSFORM ? await import('./data-context.js') : null;
+    let whole = await download(new URL(paths[j], baseUrl).href, paths[j], entry.bytes[j], size + (context ? context.CONTEXT_HEAD : 0), report, stop.signal);
+    if (context) {
+      const t0 = performance.now();
+      try {
+        whole = context.contextRestore(whole, ks.length);
+      } catch (e) {
+        const why = e instanceof context.ContextError ? e.message : `the transform failed (${e.message})`;
+        throw new Error(`${paths[j]} is damaged: ${why}: run ./lab setup again`, { cause: e });
+      }
+      decodeStats.ms += performance.now() - t0;
+    }
+    let at = 0;
+    for (const k of ks) {
+      const piece = whole.subarray(at, Math.min(whole.length, at + entry.raw_bytes[k]));
+      at += entry.raw_bytes[k];
+      if (!cached[k]) {
+        buffers[k] = piece;
+        fresh[k] = true;
+      }
+    }
+  };
   await Promise.all(
     entry.files.map(async (_, j) => {
-      const ks = parts[j];
-      if (ks.every((k) => cached[k])) {
-        report(entry.bytes[j]);
-        return;
-      }
-      const size = ks.reduce((a, k) => a + entry.raw_bytes[k], 0);
-      const context = entry.transform?.[j] === CONTEXT_TRANSFORM ? await import('./data-context.js') : null;
-      let whole = await download(new URL(paths[j], baseUrl).href, paths[j], entry.bytes[j], size + (context ? context.CONTEXT_HEAD : 0), report);
-      if (context) {
-        const t0 = performance.now();
-        try {
-          whole = context.contextRestore(whole, ks.length);
-        } catch (e) {
-          const why = e instanceof context.ContextError ? e.message : `the transform failed (${e.message})`;
-          throw new Error(`${paths[j]} is damaged: ${why}: run ./lab setup again`, { cause: e });
-        }
-        decodeStats.ms += performance.now() - t0;
-      }
-      let at = 0;
-      for (const k of ks) {
-        const piece = whole.subarray(at, Math.min(whole.length, at + entry.raw_bytes[k]));
-        at += entry.raw_bytes[k];
-        if (!cached[k]) {
-          buffers[k] = piece;
-          fresh[k] = true;
-        }
+      try {
+        await fetchPart(j);
+      } catch (e) {
+        stop.abort(e);
+        throw e;
       }
     }),
   );

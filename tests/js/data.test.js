@@ -1,7 +1,8 @@
 // The pure data helpers of www/data.js: manifest entries, checksums, the manifest's errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { availability, FILE_ROLES, fetchManifest, MANIFEST_URL, sha256Hex } from '../../www/data.js';
+import { readFileSync } from 'node:fs';
+import { availability, FILE_ROLES, fetchDataset, fetchManifest, MANIFEST_URL, sha256Hex } from '../../www/data.js';
 
 const GOOD = { status: 'available', encoding: 'xz', files: ['a.xz', 'b.xz', 'c.xz', 'd.xz'], bytes: [1, 2, 3, 4], raw_bytes: [16, 8, 16, 8] };
 
@@ -69,4 +70,37 @@ test('fetchManifest says what is wrong with the manifest', async (t) => {
     throw new Error('connection refused');
   });
   await assert.rejects(fetchManifest('http://h/'), { message: `cannot reach the server for ${MANIFEST_URL} (connection refused)` });
+});
+
+test('fetchDataset: the first download that fails stops the others of the set, and its message stands', async (t) => {
+  const decoder = readFileSync(new URL('../../www/vendor/xz/xz-embedded.wasm', import.meta.url));
+  /** The downloads still running, and whether each was told to stop. */
+  const seen = {};
+  t.mock.method(globalThis, 'fetch', async (url, init = {}) => {
+    const path = String(url);
+    if (path.endsWith('xz-embedded.wasm')) return new Response(decoder);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    seen[name] = { aborted: false };
+    init.signal?.addEventListener('abort', () => (seen[name].aborted = true));
+    if (name === 'b.xz') {
+      await new Promise((done) => {
+        setTimeout(done, 20); // the others have started
+      });
+      return new Response('not found', { status: 404 });
+    }
+    // The others send their first bytes, then stall (a slow link) until the browser aborts them,
+    // which errors the body as a real fetch's does.
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
+        init.signal?.addEventListener('abort', () => controller.error(init.signal.reason));
+      },
+    });
+    return new Response(body);
+  });
+  const started = Date.now();
+  await assert.rejects(fetchDataset('http://h/', 'x', { ...GOOD, bytes: [100, 100, 100, 100] }, () => {}, { useCache: false }), { message: 'data/x/b.xz is missing on the server (HTTP 404): run ./lab setup' });
+  assert.deepEqual(Object.keys(seen).sort(), ['a.xz', 'b.xz', 'c.xz', 'd.xz']);
+  for (const name of ['a.xz', 'c.xz', 'd.xz']) assert.equal(seen[name].aborted, true, `${name} was stopped`);
+  assert.ok(Date.now() - started < 5000);
 });
