@@ -382,17 +382,8 @@ function build(root, session) {
   });
   for (const f of [trainSize.input, valSize.input, budget.input, batch.input]) f.addEventListener('change', () => setValue(root.querySelector('[data-testid="lr-setup"]'), setupNote()));
 
-  // The core's defaults come from the full wasm module: asked for once the section is near or
-  // the data set has loaded, so that fetching that module does not delay the page's first load.
-  let defaultsAsked = false;
-  const askDefaults = () => {
-    if (defaultsAsked) return;
-    defaultsAsked = true;
-    Promise.all([client.call('defaults', { kind: 'hypergradient' }), client.call('defaults', { kind: 'online' })]).then(([h, o]) => {
-      const s = h.setup;
-      fillDefaults([[trainSize, s.train_size], [valSize, s.validation_size], [budget, s.budget], [batch, s.batch_size], [eps0, h.epsilon0], [eta, h.hyper_lr], [onlineEps0, o.epsilon0], [beta, o.beta]]);
-    });
-  };
-  whenNear(root, askDefaults);
-  client.onData(askDefaults);
+  Promise.all([client.call('defaults', { kind: 'hypergradient' }), client.call('defaults', { kind: 'online' })]).then(([h, o]) => {
+    const s = h.setup;
+    fillDefaults([[trainSize, s.train_size], [valSize, s.validation_size], [budget, s.budget], [batch, s.batch_size], [eps0, h.epsilon0], [eta, h.hyper_lr], [onlineEps0, o.epsilon0], [beta, o.beta]]);
+  });
 }
