@@ -49,7 +49,7 @@ export function median(xs) {
 export const WINDOW_MS = 1000;
 export const WARMUP_MS = 300;
 export const WINDOWS = 5;
-/** The page's worker trains in chunks of about this many milliseconds (www/worker.js CHUNK_MS). */
+/** The benchmark's worker trains in chunks of about this many milliseconds (the page's worker: src/wasm/mod.rs PLAY_CHUNK_MS, 8 ms, used by www/worker/play.js). */
 export const CHUNK_MS = 30;
 
 /**
