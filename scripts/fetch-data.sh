@@ -136,12 +136,12 @@ else
   fashion_reason="Fashion-MNIST comes from the Debian package dataset-fashion-mnist, which could not be installed on the machine that built this lab (no apt, or no root)."
   note "fashion: unavailable ($fashion_reason)"
 fi
-mnist_ok=0 fashion_ok=0
-wait "$mnist_job" || mnist_ok=$?
-[ -z "$fashion_job" ] || wait "$fashion_job" || fashion_ok=$?
-[ "$mnist_ok" = 0 ] || die "MNIST could not be prepared (the message above says why)"
+mnist_rc=0 fashion_rc=0
+wait "$mnist_job" || mnist_rc=$?
+[ -z "$fashion_job" ] || wait "$fashion_job" || fashion_rc=$?
+[ "$mnist_rc" = 0 ] || die "MNIST could not be prepared (the message above says why)"
 note "mnist: 60000 training + 10000 test images, checksums verified"
-[ "$fashion_ok" = 0 ] || die "Fashion-MNIST could not be prepared (the message above says why)"
+[ "$fashion_rc" = 0 ] || die "Fashion-MNIST could not be prepared (the message above says why)"
 [ -z "$fashion_job" ] || note "fashion: 60000 training + 10000 test images, checksums verified"
 
 # The page checks every downloaded (or cached) file, decoded and back in the published order,

@@ -132,7 +132,8 @@ export const decodeStats = { ms: 0, files: 0, bytes: 0 };
  * through the xz decoder at once, into a buffer of the decoded size the manifest gives. A body
  * that breaks off, ends early or goes on too long, and a stream that does not decode, each
  * become the error a user reads (the download's own errors first: a cut-short file also fails
- * to decode, but the cut is what happened). `signal` stops it (another file of the set failed).
+ * to decode, but the cut is what happened). `signal` stops it (another file of the set failed):
+ * the fetch then errors its body, and the read below rejects.
  * @param {AbortSignal} [signal]
  * @returns {Promise<Uint8Array<ArrayBuffer>>} the decoded bytes (images still in stored order)
  */
@@ -185,7 +186,6 @@ async function download(url, path, expected, rawBytes, report, signal) {
         throw new Error(`the download of ${path} broke off after ${length.toLocaleString('en')} of ${expected.toLocaleString('en')} bytes (${e.message || 'network error'})`, { cause: e });
       }
       if (chunk.done) break;
-      signal?.throwIfAborted();
       const value = chunk.value;
       if (length + value.byteLength > expected) {
         throw new Error(`${path} is larger than data/manifest.json says (${expected.toLocaleString('en')} bytes): run ./lab setup again`);
@@ -314,14 +314,12 @@ export async function fetchDataset(baseUrl, dataset, entry, onProgress, { useCac
     }
   };
   await Promise.all(
-    entry.files.map(async (_, j) => {
-      try {
-        await fetchPart(j);
-      } catch (e) {
+    entry.files.map((_, j) =>
+      fetchPart(j).catch((e) => {
         stop.abort(e);
         throw e;
-      }
-    }),
+      }),
+    ),
   );
   // Labels before images: the images' order comes from their labels.
   const order = entry.label_order || [null, null, null, null];
