@@ -4,6 +4,7 @@
 import { defineConfig } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PORT = Number(process.env.E2E_PORT || 8765);
@@ -30,18 +31,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `node scripts/serve.mjs --port ${PORT} --test-data`,
