@@ -8,9 +8,9 @@ const FULL = '/www/pkg/softmax_lab_bg.wasm';
 // Only Train (no lecture section asks for the full module); batch 1000: 60 steps an epoch.
 const TRAIN_ONLY = '/?only=train&lr=0.1&batch=1000&l2=0.0001&seed=12345';
 
-/** Open `url` in a fresh context; resolves with the page and the paths it requested. */
-async function open(browser, url) {
-  const context = await browser.newContext();
+/** Open `url` in a fresh context (the fixture's newContext); resolves with the page and the paths it requested. */
+async function open(newContext, url) {
+  const context = await newContext();
   const page = await context.newPage();
   const paths = [];
   page.on('request', (r) => paths.push(new URL(r.url()).pathname));
@@ -19,8 +19,8 @@ async function open(browser, url) {
   return { page, paths, context };
 }
 
-test('Train works from the start-up module alone; the model moves to the full module and goes on with exactly the same steps', async ({ browser }) => {
-  const [a, b] = await Promise.all([open(browser, TRAIN_ONLY), open(browser, TRAIN_ONLY)]);
+test('Train works from the start-up module alone; the model moves to the full module and goes on with exactly the same steps', async ({ newContext }) => {
+  const [a, b] = await Promise.all([open(newContext, TRAIN_ONLY), open(newContext, TRAIN_ONLY)]);
   for (const { paths } of [a, b]) {
     expect(paths).toContain(START);
     expect(paths, 'nothing on this page needs the full module').not.toContain(FULL);
@@ -42,8 +42,8 @@ test('Train works from the start-up module alone; the model moves to the full mo
   await Promise.all([a.context.close(), b.context.close()]);
 });
 
-test('on the full page the data set is parsed once, in the full module the lecture sections asked for', async ({ browser }) => {
-  const { page, paths, context } = await open(browser, '/');
+test('on the full page the data set is parsed once, in the full module the lecture sections asked for', async ({ newContext }) => {
+  const { page, paths, context } = await open(newContext, '/');
   expect(paths).toContain(START);
   expect(paths).toContain(FULL);
   const r = await workerTest(page, 'moveToFull');

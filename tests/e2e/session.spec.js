@@ -32,9 +32,10 @@ async function figures(page) {
   };
 }
 
-test('a shared link replays the run step for step, and a reload in the middle continues it exactly', async ({ browser }) => {
-  // Two fresh browser contexts (nothing shared: no cache, no IndexedDB) open the same link.
-  const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
+test('a shared link replays the run step for step, and a reload in the middle continues it exactly', async ({ newContext }) => {
+  // Two fresh browser contexts (nothing shared: no IndexedDB, no HTTP cache; each has the data
+  // set as a second visit would) open the same link.
+  const [a, b] = await Promise.all([newContext(), newContext()]);
   const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
   await Promise.all([ready(pa, LINK), ready(pb, LINK)]);
   for (const p of [pa, pb]) {

@@ -14,6 +14,7 @@ import { prefillDataCache } from './data-cache.js';
  * `dataCache` (option): 'warm' (the default) puts MNIST's decoded files into the context's data
  * cache first, as a second visit finds them (support/data-cache.js); 'cold' leaves the cache
  * empty, for specs about the download itself (E2E_DATA_CACHE=cold makes it every spec's default).
+ * `newContext()` makes another fresh context with the same data cache (closed after the test).
  */
 export const test = base.extend({
   allowProblems: [null, { option: true }],
@@ -21,6 +22,18 @@ export const test = base.extend({
   context: async ({ context, dataCache, baseURL }, use) => {
     if (dataCache === 'warm') await prefillDataCache(context, baseURL, ['mnist']);
     await use(context);
+  },
+  // More fresh contexts for one test (two students on one link, say), each with the data cache
+  // of `dataCache` like the test's own; closed after the test.
+  newContext: async ({ browser, dataCache, baseURL }, use) => {
+    const made = [];
+    await use(async () => {
+      const context = await browser.newContext();
+      made.push(context);
+      if (dataCache === 'warm') await prefillDataCache(context, baseURL, ['mnist']);
+      return context;
+    });
+    await Promise.all(made.map((c) => c.close().catch(() => {})));
   },
   problems: [
     async ({ page, baseURL, allowProblems }, use) => {
