@@ -225,10 +225,12 @@ async function measureFirstSection(browser, base, runs = 3) {
 
 async function measurePage(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const wire = { data: 0, all: 0, wasm: 0, offlineCopy: 0 };
+  // Bytes over the wire, and the paths of the requests that reached the server (page and workers).
+  const wire = { data: 0, all: 0, wasm: 0, offlineCopy: 0, fromOfflineCopy: 0, paths: [] };
   context.on('requestfinished', async (request) => {
     try {
       const sizes = await request.sizes();
+      const response = await request.response();
       // A size the browser does not know is -1 (a response from the HTTP cache, say): none counted.
       const body = Math.max(0, sizes.responseBodySize);
       const bytes = body + Math.max(0, sizes.responseHeadersSize);
@@ -237,6 +239,12 @@ async function measurePage(browser, base) {
         wire.offlineCopy += bytes;
         return;
       }
+      // What the offline copy answered (a second visit) never went over the wire.
+      if (response?.fromServiceWorker()) {
+        wire.fromOfflineCopy += bytes;
+        return;
+      }
+      wire.paths.push(new URL(request.url()).pathname);
       wire.all += bytes;
       const path = new URL(request.url()).pathname;
       if (path.startsWith('/data/')) wire.data += body;
@@ -269,7 +277,8 @@ async function measurePage(browser, base) {
   // the second visit a student makes (served by it), and count its bytes apart.
   await page.waitForFunction(() => document.querySelector('[data-testid="offline"]')?.getAttribute('data-state') !== 'saving', null, { timeout: 60_000 }).catch(() => {});
   cold.offline = await page.getByTestId('offline').getAttribute('data-state').catch(() => null);
-  cold.wireBytes = { ...wire, own: ownAtReady, ownWasm: wasmAtReady };
+  const { paths: coldPaths, ...coldBytes } = wire;
+  cold.wireBytes = { ...coldBytes, own: ownAtReady, ownWasm: wasmAtReady, requests: coldPaths.length };
   log(`cold load: ready after ${cold.readyMs.toFixed(0)} ms, ${(wire.data / 1e6).toFixed(2)} MB of data over the wire`);
 
   // Play with the defaults at full speed until ≥ 92 % on the full test set, then keep training
@@ -315,18 +324,16 @@ async function measurePage(browser, base) {
   await page.close();
 
   // Warm: the same context again (data from the Cache API).
-  const before = { ...wire };
+  const before = { ...wire, paths: wire.paths.length };
   const warmPage = await context.newPage();
-  const network = [];
-  warmPage.on('requestfinished', async (request) => {
-    const response = await request.response().catch(() => null);
-    if (response && !response.fromServiceWorker()) network.push(new URL(request.url()).pathname);
-  });
   await warmPage.goto(`${base}/`);
   await warmPage.waitForFunction(() => window.__bench.ready !== null, null, { timeout: 120_000 });
   const warmB = await warmPage.evaluate(() => ({ ready: window.__bench.ready, phases: window.__bench.loading }));
   await warmPage.waitForTimeout(300);
-  const warm = { readyMs: warmB.ready, phases: warmB.phases, dataBytes: wire.data - before.data, ownBytes: wire.all - wire.data - (before.all - before.data), networkRequests: network };
+  const warm = {
+    readyMs: warmB.ready, phases: warmB.phases, dataBytes: wire.data - before.data, ownBytes: wire.all - wire.data - (before.all - before.data),
+    fromOfflineCopyBytes: wire.fromOfflineCopy - before.fromOfflineCopy, networkRequests: wire.paths.slice(before.paths),
+  };
   await warmPage.close();
   await context.close();
 
@@ -486,7 +493,7 @@ function table(r) {
   lines.push(`| warm load → ready (second visit: the offline copy, data from the Cache API) | ${fmt(P.warm.readyMs)} ms | ≤ 500 ms: ${met(P.warm.readyMs <= 500)} |`);
   const ownWasm = P.cold.wireBytes.ownWasm;
   lines.push(`| the page's own files over the wire, first visit, until ready (compressed; then the offline copy: ${fmt(P.cold.wireBytes.offlineCopy / 1024)} KB more) | ${fmt(own / 1024)} KB (wasm ${fmt(ownWasm / 1024)} KB, the rest ${fmt((own - ownWasm) / 1024)} KB) | ≤ 400 KB: ${met(own <= 400 * 1024)} |`);
-  lines.push(`| second visit: requests that reached the network (not the offline copy) | ${P.warm.networkRequests.length} (${P.warm.networkRequests.join(' ') || 'none'}), ${fmt(P.warm.ownBytes / 1024)} KB | at most the page itself: ${met(P.warm.networkRequests.filter((u) => !/\/(sw\.js)?$|index\.html$/.test(u)).length === 0)} |`);
+  lines.push(`| second visit: requests that reached the network, page and workers (the offline copy answered the others) | ${P.warm.networkRequests.length} (${P.warm.networkRequests.join(' ') || 'none'}), ${fmt(P.warm.ownBytes / 1024)} KB | at most the page itself: ${met(P.warm.networkRequests.filter((u) => !/\/(sw\.js)?$|index\.html$/.test(u)).length === 0)} |`);
   lines.push(`| MNIST over the wire, first visit / second visit | ${fmt(mnist / 1e6, 2)} MB / ${fmt(P.warm.dataBytes / 1e6, 2)} MB | ≤ 9 MB: ${met(mnist <= 9e6)} |`);
   lines.push(`| Fashion-MNIST over the wire (the files as served) | ${fmt(S.fashionBytes / 1e6, 2)} MB | ≤ 22 MB: ${met(S.fashionBytes <= 22e6)} |`);
   const D = L.decode || {};
