@@ -85,7 +85,7 @@ if want e2e; then
   else
     # The tests that measure step rates (tagged @timing) run afterwards on one worker, so that a
     # browser training at full speed beside them cannot slow the pace they measure.
-    "${pw[@]}" --grep-invert @timing || die "browser tests failed: see the report above and tests/e2e/screenshots/"
+    "${pw[@]}" --grep-invert @timing || die "browser tests failed: see the report above and tests/e2e/screenshots/ (E2E_TRACE=retain-on-failure ./lab test e2e <spec> keeps a trace of each failure)"
     note "the step-rate tests (@timing), one at a time"
     "${pw[@]}" --grep @timing --workers 1 || die "browser tests (@timing) failed: see the report above"
   fi
