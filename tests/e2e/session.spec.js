@@ -23,8 +23,11 @@ async function ready(page, url = '/') {
 
 /** What identifies the model and where it stands: exact numbers, not rounded text. */
 async function figures(page) {
+  const step = await num(page, 'step-count');
+  // The test figures of this step's evaluation (the page evaluates after stepping), not an earlier one.
+  await expect(byId(page, 'test-accuracy').locator('xpath=following-sibling::dd[1]')).toHaveText(new RegExp(`· step ${step.toLocaleString('en-US')}$`));
   return {
-    step: await num(page, 'step-count'),
+    step,
     seen: await num(page, 'examples-seen'),
     trainLoss: await num(page, 'train-loss'),
     testAcc: await waitNum(page, 'test-accuracy', Number.isFinite),
