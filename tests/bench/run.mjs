@@ -244,9 +244,9 @@ async function measurePage(browser, base) {
         wire.fromOfflineCopy += bytes;
         return;
       }
-      wire.paths.push(new URL(request.url()).pathname);
-      wire.all += bytes;
       const path = new URL(request.url()).pathname;
+      wire.paths.push(path);
+      wire.all += bytes;
       if (path.startsWith('/data/')) wire.data += body;
       else if (path.endsWith('.wasm')) wire.wasm += bytes;
     } catch { /* the request went away with its page */ }

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { steps } from './support/hardening.js';
-import { byId, expect, num, openLab, test, waitNum } from './support/lab.js';
+import { byId, expect, num, openLab, test, waitNum, evaluatedAt } from './support/lab.js';
 import { REPO } from './support/mnist.js';
 
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
@@ -224,9 +224,7 @@ test('PNG and CSV downloads: a real PNG, and the plotted numbers with their unit
   await steps(page, 12);
   await byId(page, 'keep-run').click();
   await steps(page, 8);
-  // The page evaluates the test set after stepping: wait for that evaluation (of step 20), not an
-  // earlier one, before comparing the figures with the downloads' last rows.
-  await expect(byId(page, 'test-accuracy').locator('xpath=following-sibling::dd[1]')).toHaveText(/· step 20$/);
+  await evaluatedAt(page, 20); // the figures compared with the downloads' last rows (step 20)
   await waitNum(page, 'test-accuracy', Number.isFinite);
   await expect(byId(page, 'test-chart')).toHaveAttribute('data-points', /^[1-9]/);
   const trainLoss = await num(page, 'train-loss');

@@ -3,7 +3,7 @@
 // restarted and the last checkpoint restored.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, byId, num, waitNum, state } from './support/lab.js';
+import { test, expect, byId, num, waitNum, state, evaluatedAt } from './support/lab.js';
 import { REPO } from './support/mnist.js';
 import { steps, savedAt, exportWeights, workerTest } from './support/hardening.js';
 
@@ -24,8 +24,7 @@ async function ready(page, url = '/') {
 /** What identifies the model and where it stands: exact numbers, not rounded text. */
 async function figures(page) {
   const step = await num(page, 'step-count');
-  // The test figures of this step's evaluation (the page evaluates after stepping), not an earlier one.
-  await expect(byId(page, 'test-accuracy').locator('xpath=following-sibling::dd[1]')).toHaveText(new RegExp(`· step ${step.toLocaleString('en-US')}$`));
+  await evaluatedAt(page, step);
   return {
     step,
     seen: await num(page, 'examples-seen'),

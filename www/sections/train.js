@@ -116,6 +116,7 @@ export function mount(root, session) {
     const lossOk = e && Number.isFinite(e.loss);
     setValue(stats.testLoss.value, e ? (lossOk ? formatLoss(e.loss) : 'not finite') : NONE, lossOk ? e.loss : '');
     setValue(stats.testAcc.value, e ? formatPercent(e.accuracy) : NONE, e && Number.isFinite(e.accuracy) ? e.accuracy : '');
+    stats.testAcc.value.dataset.step = e ? String(e.step) : ''; // the step the figures are of (a test hook)
     const at = e ? `${formatInt(e.count)} images · step ${formatInt(e.step)}` : 'not evaluated yet';
     setValue(stats.testLoss.sub, at);
     setValue(stats.testAcc.sub, at);

@@ -94,6 +94,14 @@ export async function waitNum(page, id, pred, { timeout = 60_000, message } = {}
 
 export const state = (page) => byId(page, 'status').getAttribute('data-state');
 
+/**
+ * Wait until the test figures shown are those of the evaluation at `step` (the page evaluates
+ * after stepping, so right after a step an earlier evaluation can still be on the screen).
+ */
+export async function evaluatedAt(page, step) {
+  await expect(byId(page, 'test-accuracy')).toHaveAttribute('data-step', String(step));
+}
+
 /** Open the lab and wait until the data and the model are ready. */
 export async function openLab(page) {
   await page.goto('/');
