@@ -43,17 +43,34 @@ export const test = base.extend({
         if (m.type() === 'error') problems.push(`console.error: ${m.text()} (${m.location().url || '?'})`);
       });
       page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+      // Requests a navigation of their own frame cut short (a reload while the icon still loads)
+      // are the browser's doing, not the page's: each request remembers how many times its frame
+      // had navigated when it started, and an abort counts only if the frame has not moved on since.
+      const navigations = new WeakMap();
+      const startedAt = new WeakMap();
+      const frameOf = (r) => {
+        try {
+          return r.frame();
+        } catch {
+          return null; // a service worker's request has no frame
+        }
+      };
+      page.on('framenavigated', (f) => navigations.set(f, (navigations.get(f) || 0) + 1));
+      page.on('request', (r) => {
+        const f = frameOf(r);
+        startedAt.set(r, f ? navigations.get(f) || 0 : 0);
+        const u = r.url();
+        if (/^https?:/.test(u) && new URL(u).origin !== origin) problems.push(`request leaves the origin: ${u}`);
+      });
+      const aborted = [];
       page.on('requestfailed', (r) => {
-        // A download the test itself triggers is reported as aborted by some Chromium versions.
         const why = r.failure()?.errorText || '';
-        if (!/ERR_ABORTED/.test(why) || !r.url().startsWith('blob:')) problems.push(`request failed: ${r.url()} ${why}`);
+        if (!/ERR_ABORTED/.test(why)) problems.push(`request failed: ${r.url()} ${why}`);
+        // A download the test itself triggers is reported as aborted by some Chromium versions.
+        else if (!r.url().startsWith('blob:')) aborted.push(r);
       });
       page.on('response', (r) => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-      });
-      page.on('request', (r) => {
-        const u = r.url();
-        if (/^https?:/.test(u) && new URL(u).origin !== origin) problems.push(`request leaves the origin: ${u}`);
       });
       await page.addInitScript(() => {
         window.__cspViolations = [];
@@ -62,6 +79,11 @@ export const test = base.extend({
         });
       });
       await use(problems);
+      for (const r of aborted) {
+        const f = frameOf(r);
+        const navigatedSince = f && (navigations.get(f) || 0) > (startedAt.get(r) || 0);
+        if (!navigatedSince) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText || ''}`);
+      }
       const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
       for (const v of csp) problems.push(`CSP violation: ${v}`);
       const unexpected = problems.filter((p) => !(allowProblems && allowProblems.test(p)));
