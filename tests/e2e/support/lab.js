@@ -65,9 +65,10 @@ export const test = base.extend({
       const aborted = [];
       page.on('requestfailed', (r) => {
         const why = r.failure()?.errorText || '';
-        if (!/ERR_ABORTED/.test(why)) problems.push(`request failed: ${r.url()} ${why}`);
+        const problem = `request failed: ${r.url()} ${why}`;
+        if (!/ERR_ABORTED/.test(why)) problems.push(problem);
         // A download the test itself triggers is reported as aborted by some Chromium versions.
-        else if (!r.url().startsWith('blob:')) aborted.push(r);
+        else if (!r.url().startsWith('blob:')) aborted.push({ r, problem });
       });
       page.on('response', (r) => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
@@ -79,10 +80,10 @@ export const test = base.extend({
         });
       });
       await use(problems);
-      for (const r of aborted) {
+      for (const { r, problem } of aborted) {
         const f = frameOf(r);
         const navigatedSince = f && (navigations.get(f) || 0) > (startedAt.get(r) || 0);
-        if (!navigatedSince) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText || ''}`);
+        if (!navigatedSince) problems.push(problem);
       }
       const csp = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
       for (const v of csp) problems.push(`CSP violation: ${v}`);
