@@ -56,7 +56,7 @@ test('focus stays on a control: Play hands it to Pause and back; a lecture run t
   await expect.poll(() => state(page)).toBe('training');
   // A pause before the worker's first step leaves the model untrained, and the status says "Ready";
   // wait for a step so that the pause below is one of a run that has begun.
-  await expect.poll(() => num(page, 'step-count')).toBeGreaterThan(0);
+  await waitNum(page, 'step-count', (n) => n > 0, { message: 'the run takes its first step' });
   await page.keyboard.press('Enter');
   await expect.poll(() => state(page)).toBe('paused');
   await expect(byId(page, 'play')).toBeFocused();
