@@ -40,6 +40,29 @@ const waitFor = (page, fn, arg, what) =>
   page.waitForFunction(fn, { timeout: TIMEOUT, polling: 100 }, arg).catch((e) => {
     throw new Error(`${what}: not within ${TIMEOUT / 1000} s (${e.message})`);
   });
+/**
+ * Click the element of `testid` with the mouse once it holds still: puppeteer clicks where the
+ * element was when it looked, and the page still moves things while it builds and typesets (a
+ * fresh-clone run's Play click after "ready" missed: no "training" in 90 s). Its box is read two
+ * animation frames apart until it is the same.
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} testid
+ */
+async function clickStill(page, testid) {
+  const selector = `[data-testid="${testid}"]`;
+  await waitFor(
+    page,
+    (sel) =>
+      new Promise((done) => {
+        const box = () => JSON.stringify(document.querySelector(sel)?.getBoundingClientRect());
+        const before = box();
+        requestAnimationFrame(() => requestAnimationFrame(() => done(before !== 'undefined' && box() === before)));
+      }),
+    selector,
+    `${testid} holds still`,
+  );
+  await page.click(selector);
+}
 const waitState = (page, state) =>
   waitFor(page, (s) => document.querySelector('[data-testid="status"]')?.getAttribute('data-state') === s, state, `status "${state}"`);
 
@@ -84,12 +107,12 @@ async function main() {
 
     // One epoch at full speed.
     await page.select('[data-testid="speed"]', 'full');
-    await page.click('[data-testid="play"]');
+    await clickStill(page, 'play');
     await waitState(page, 'training');
     let rate = 0;
     await waitFor(page, () => Number(document.querySelector('[data-testid="epoch"]')?.getAttribute('data-value')) >= 1, null, 'epoch 1');
     rate = await number(page, 'examples-per-sec');
-    await page.click('[data-testid="pause"]');
+    await clickStill(page, 'pause');
     await waitState(page, 'paused');
     await waitFor(page, () => Number(document.querySelector('[data-testid="test-accuracy"]')?.getAttribute('data-value')) > 0, null, 'a test evaluation');
     const accuracy = await number(page, 'test-accuracy');
@@ -122,7 +145,7 @@ async function main() {
     await page.screenshot({ path: SHOT });
 
     // Export, train on, import the export: the model comes back to the exported step.
-    await page.click('[data-testid="export-weights"]');
+    await clickStill(page, 'export-weights');
     await waitFor(page, () => window.__downloads.length > 0, null, 'the export');
     const file = await page.evaluate(async () => {
       const d = window.__downloads.at(-1);
@@ -130,7 +153,7 @@ async function main() {
     });
     const path = join(dir, file.name);
     writeFileSync(path, file.text);
-    await page.click('[data-testid="step"]');
+    await clickStill(page, 'step');
     await waitFor(page, (s) => Number(document.querySelector('[data-testid="step-count"]')?.getAttribute('data-value')) === s + 1, step, 'one more step');
     const input = await page.$('[data-testid="import-weights"]');
     await input.uploadFile(path);
