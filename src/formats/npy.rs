@@ -483,7 +483,10 @@ pub fn parse_npz(bytes: &[u8], what: &str) -> Result<Vec<(String, NpyArray)>> {
     let mut out: Vec<(String, NpyArray)> = Vec::new();
     let mut unpacked = 0usize;
     for i in 0..zip.len() {
-        let mut member = zip.by_index(i).map_err(|e| err(what, format!("member {i} cannot be read ({e})")))?;
+        // Raw: the zip crate is built without its deflate support (its writer would bring a
+        // deflater along, about 100 KB of the wasm module); deflated members are inflated here
+        // with flate2, and every member's CRC-32 is checked here.
+        let mut member = zip.by_index_raw(i).map_err(|e| err(what, format!("member {i} cannot be read ({e})")))?;
         let name =
             member.name().map_err(|e| err(what, format!("member {i} has an unreadable name ({e})")))?.to_string();
         let Some(stem) = name.strip_suffix(".npy") else {
@@ -502,14 +505,32 @@ pub fn parse_npz(bytes: &[u8], what: &str) -> Result<Vec<(String, NpyArray)>> {
                 format!("member {name:?} would unpack to {} bytes; the limit is {budget}", member.size()),
             ));
         }
+        if member.encrypted() {
+            return Err(err(what, format!("member {name:?} is encrypted; the lab reads only unencrypted archives")));
+        }
+        let crc = member.crc32();
         let mut data = Vec::new();
         // The declared size may lie (a zip bomb): stop reading one byte past the budget.
-        (&mut member)
-            .take(budget as u64 + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| err(what, format!("member {name:?} is corrupt ({e})")))?;
+        let limit = budget as u64 + 1;
+        let read = match member.compression() {
+            zip::CompressionMethod::STORE => (&mut member).take(limit).read_to_end(&mut data),
+            // DEFLATE, not Deflated: without the crate's deflate feature method 8 is `Unsupported(8)`.
+            zip::CompressionMethod::DEFLATE => {
+                flate2::read::DeflateDecoder::new(&mut member).take(limit).read_to_end(&mut data)
+            }
+            method => {
+                return Err(err(
+                    what,
+                    format!("member {name:?} is compressed with {method}; the lab reads stored and deflated members (np.savez, np.savez_compressed)"),
+                ))
+            }
+        };
+        read.map_err(|e| err(what, format!("member {name:?} is corrupt ({e})")))?;
         if data.len() > budget {
             return Err(err(what, format!("member {name:?} unpacks to more than {budget} bytes (the limit)")));
+        }
+        if crc32fast::hash(&data) != crc {
+            return Err(err(what, format!("member {name:?} is corrupt (its CRC-32 does not match its contents)")));
         }
         unpacked += data.len();
         let array = parse_npy(&data, &format!("{what} member {name:?}"))?;
@@ -552,5 +573,16 @@ mod tests {
         let z = write_npz(&[("W", &a), ("classes", &s)]).unwrap();
         let back = parse_npz(&z, "z").unwrap();
         assert_eq!(back, vec![("W".to_string(), a), ("classes".to_string(), s)]);
+    }
+
+    #[test]
+    fn a_member_whose_bytes_changed_is_refused_by_its_crc() {
+        let a = NpyArray::f32(&[2, 3], vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let mut z = write_npz(&[("W", &a)]).unwrap();
+        // The last float of the stored member (6.0 = 0x40c00000, little-endian) becomes 7.0.
+        let at = z.windows(4).rposition(|w| w == 6.0f32.to_le_bytes()).unwrap();
+        z[at..at + 4].copy_from_slice(&7.0f32.to_le_bytes());
+        let e = parse_npz(&z, "z").unwrap_err().to_string();
+        assert!(e.contains("W.npy") && e.contains("CRC-32"), "{e}");
     }
 }
