@@ -72,3 +72,6 @@ node scripts/compress.mjs "$v/uplot/uPlot.esm.min.js" "$v/uplot/uPlot.min.css" "
 mkdir -p "$v/katex/fonts" && cp -u node_modules/katex/dist/fonts/*.woff2 "$v/katex/fonts/"
 note "uPlot.esm.min.js $(stat -c %s "$v/uplot/uPlot.esm.min.js") bytes, katex.min.mjs $(stat -c %s "$v/katex/katex.min.mjs") bytes (esbuild $(node_modules/.bin/esbuild --version))"
 note "uPlot $(node -p 'require("./node_modules/uplot/package.json").version'), KaTeX $(node -p 'require("./node_modules/katex/package.json").version')"
+
+say "Minifying the page's own modules and style sheets into target/www-min (served in their place while fresh)"
+node scripts/minify.mjs || die "could not minify the page's modules (see above); the server then sends the sources as they are"

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './precache.mjs';
 import { isFresh, precompress } from './compress.mjs';
+import { servedPath } from './minify.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -33,10 +34,12 @@ if (OUT === ROOT || ROOT.startsWith(`${OUT}/`)) die(`refusing to write the build
 say(`Building ${OUT}`);
 const sw = serviceWorker(ROOT);
 rmSync(OUT, { recursive: true, force: true });
+/** Copy what serve.mjs would send for `rel` (the minified copy of the page's own modules and style sheets). */
 const copy = (rel) => {
   mkdirSync(dirname(join(OUT, rel)), { recursive: true });
-  copyFileSync(join(ROOT, rel), join(OUT, rel));
-  return statSync(join(ROOT, rel)).size;
+  const from = servedPath(ROOT, rel);
+  copyFileSync(from, join(OUT, rel));
+  return statSync(from).size;
 };
 /** Text and wasm: precompressed copies beside them, for hosts that serve those (scripts/compress.mjs). */
 const COMPRESSIBLE = /\.(html|js|mjs|css|json|wasm|svg|webmanifest)$/;

@@ -19,6 +19,7 @@ import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { appFiles, serviceWorker } from './precache.mjs';
 import { isFresh } from './compress.mjs';
+import { servedPath } from './minify.mjs';
 import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -80,11 +81,13 @@ const server = createServer((req, res) => {
   }
   if (path === '/') path = '/index.html';
   if (path === '/sw.js') return sendServiceWorker(req, res);
-  const file = normalize(join(ROOT, path));
-  if (!file.startsWith(ROOT + sep) || !ALLOWED.some((re) => re.test(path)) || path.includes('..')) {
+  const asked = normalize(join(ROOT, path));
+  if (!asked.startsWith(ROOT + sep) || !ALLOWED.some((re) => re.test(path)) || path.includes('..')) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     return;
   }
+  // The page's own modules and style sheets: their minified copy when it is fresh (scripts/minify.mjs).
+  const file = servedPath(ROOT, path.slice(1));
   let st;
   try {
     st = statSync(file);
@@ -170,7 +173,7 @@ function warmCompressed() {
   const next = () => {
     const rel = files.shift();
     if (!rel) return;
-    const file = join(ROOT, rel);
+    const file = servedPath(ROOT, rel);
     let st;
     try {
       st = statSync(file);
