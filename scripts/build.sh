@@ -74,4 +74,4 @@ note "uPlot.esm.min.js $(stat -c %s "$v/uplot/uPlot.esm.min.js") bytes, katex.mi
 note "uPlot $(node -p 'require("./node_modules/uplot/package.json").version'), KaTeX $(node -p 'require("./node_modules/katex/package.json").version')"
 
 say "Minifying the page's own modules and style sheets into target/www-min (served in their place while fresh)"
-node scripts/minify.mjs || die "could not minify the page's modules (see above); the server then sends the sources as they are"
+node scripts/minify.mjs || die "could not minify the page's modules (see above); esbuild comes from npm ci, which ./lab setup runs"

@@ -8,9 +8,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serviceWorker } from './precache.mjs';
+import { serviceWorker, servedPath } from './precache.mjs';
 import { isFresh, precompress } from './compress.mjs';
-import { servedPath } from './minify.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);

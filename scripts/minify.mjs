@@ -4,48 +4,16 @@
 // stack trace still names its functions; one file in, one file out (no bundling: the module
 // graph the browser loads is the one in www/). The page's own files went from 194 to 121 KB with
 // brotli (docs/speed.md).
-// scripts/serve.mjs, scripts/precache.mjs (the service worker's hashes) and scripts/dist.mjs read
-// each file through `servedPath`: the copy while it is at least as new as its source, else the
-// source itself, so an edit is served at once, before the next build, and all three always
+// scripts/serve.mjs, the service worker's hashes and scripts/dist.mjs read each file through
+// `servedPath` (scripts/precache.mjs): the copy while it is at least as new as its source, else
+// the source itself, so an edit is served at once, before the next build, and all three always
 // agree on the bytes.
 // Usage: node scripts/minify.mjs   (scripts/build.sh runs it)
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFresh } from './compress.mjs';
-
-/** Where the copies go, relative to the repository. */
-export const MIN_DIR = 'target/www-min';
-
-/** The page's own sources that are minified (paths relative to the repository). */
-export function isOwnSource(rel) {
-  return /^www\/.+\.(js|css)$/.test(rel) && !/^www\/(pkg|vendor)\//.test(rel) && rel !== 'www/sw.js';
-}
-
-/**
- * The file to serve for `rel` under `root`: the minified copy when there is a fresh one, else
- * the file itself (and always the file itself in a folder without copies, such as dist/).
- * @param {string} root
- * @param {string} rel e.g. "www/main.js"
- */
-export function servedPath(root, rel) {
-  const file = join(root, rel);
-  if (!isOwnSource(rel)) return file;
-  const copy = join(root, MIN_DIR, rel);
-  return isFresh(copy, file) ? copy : file;
-}
-
-/** @param {string} dir @param {string} root @returns {string[]} */
-function walk(dir, root) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    const rel = relative(root, full).split(sep).join('/');
-    if (statSync(full).isDirectory()) out.push(...walk(full, root));
-    else if (isOwnSource(rel)) out.push(rel);
-  }
-  return out;
-}
+import { MIN_DIR, appFiles, isOwnSource } from './precache.mjs';
 
 /**
  * Write the stale or missing copies.
@@ -57,7 +25,7 @@ export async function minifyAll(root) {
   let written = 0;
   let raw = 0;
   let min = 0;
-  const files = walk(join(root, 'www'), root);
+  const files = appFiles(root).filter(isOwnSource);
   for (const rel of files) {
     const src = join(root, rel);
     const copy = join(root, MIN_DIR, rel);

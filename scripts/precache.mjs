@@ -4,10 +4,12 @@
 // manifest, the data manifest — with its SHA-256, and the service worker (www/sw.js) with that
 // list prepended. The version is a hash of the list, so any change to any file is a new version.
 // The data sets themselves are not in it: www/data.js caches and checks them on first use.
+// Also which bytes go out for each of those files (`servedPath`), which serve.mjs and dist.mjs
+// send and the list hashes.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { servedPath } from './minify.mjs';
+import { isFresh } from './compress.mjs';
 
 /** Files under www/ that the page never loads (and the precompressed copies of those it does). */
 const SKIP = [/\.d\.ts$/, /(^|\/)\./, /^www\/sw\.js$/, /\.(br|gz|tmp)$/];
@@ -23,6 +25,32 @@ function walk(dir, root) {
     else out.push(rel);
   }
   return out;
+}
+
+/** Where scripts/minify.mjs writes the minified copies, relative to the repository. */
+export const MIN_DIR = 'target/www-min';
+
+/**
+ * The page's own sources, which have minified copies (paths relative to the repository): not
+ * the generated pkg/ and vendor/, nor sw.js, which serve.mjs and dist.mjs assemble.
+ * @param {string} rel
+ */
+export function isOwnSource(rel) {
+  return /^www\/.+\.(js|css)$/.test(rel) && !/^www\/(pkg|vendor)\//.test(rel) && rel !== 'www/sw.js';
+}
+
+/**
+ * The file whose bytes go out for `rel` under `root`: the minified copy of one of the page's
+ * own sources while it is at least as new as its source (so an edit is served at once, before
+ * the next build), else the file itself (always, in a folder without copies such as dist/).
+ * @param {string} root
+ * @param {string} rel e.g. "www/main.js"
+ */
+export function servedPath(root, rel) {
+  const file = join(root, rel);
+  if (!isOwnSource(rel)) return file;
+  const copy = join(root, MIN_DIR, rel);
+  return isFresh(copy, file) ? copy : file;
 }
 
 /** SHA-256 of files by path, size and mtime (serve.mjs builds /sw.js on every request). */

@@ -17,9 +17,8 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { appFiles, serviceWorker } from './precache.mjs';
+import { appFiles, serviceWorker, servedPath } from './precache.mjs';
 import { isFresh } from './compress.mjs';
-import { servedPath } from './minify.mjs';
 import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));

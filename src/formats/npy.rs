@@ -484,7 +484,7 @@ pub fn parse_npz(bytes: &[u8], what: &str) -> Result<Vec<(String, NpyArray)>> {
     let mut unpacked = 0usize;
     for i in 0..zip.len() {
         // Raw: the zip crate is built without its deflate support (its writer would bring a
-        // deflater along, about 100 KB of the wasm module); deflated members are inflated here
+        // deflater along, 75 KB of the full wasm module); deflated members are inflated here
         // with flate2, and every member's CRC-32 is checked here.
         let mut member = zip.by_index_raw(i).map_err(|e| err(what, format!("member {i} cannot be read ({e})")))?;
         let name =

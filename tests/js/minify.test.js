@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIN_DIR, isOwnSource, minifyAll, servedPath } from '../../scripts/minify.mjs';
+import { minifyAll } from '../../scripts/minify.mjs';
+import { MIN_DIR, isOwnSource, servedPath } from '../../scripts/precache.mjs';
 
 function tree() {
   const root = mkdtempSync(join(tmpdir(), 'minify-'));

@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { servedPath } from '../../scripts/minify.mjs';
+import { servedPath } from '../../scripts/precache.mjs';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENTS = 50;
