@@ -142,7 +142,20 @@ async function main() {
     if (Math.abs(sum - 1) > 1e-3) throw new Error(`the probabilities sum to ${sum}`);
     log(`drew a "1": predicted 1 with p = ${probs[1].toFixed(3)}`);
     mkdirSync(dirname(SHOT), { recursive: true });
-    await page.screenshot({ path: SHOT });
+    const shot = await page.screenshot({ path: SHOT });
+    // The page is scrolled to a fractional position (Firefox: scrollY = n + 0.65): the sticky
+    // header must still cover the viewport's top edge, with no row of the page above it.
+    const light = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const image = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(image.width, 3).getContext('2d'));
+      ctx.drawImage(image, 0, 0);
+      const { data } = ctx.getImageData(0, 0, Math.min(600, image.width), 3);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] > 3 * 100) n++;
+      return { n, scrollY: window.scrollY };
+    }, Buffer.from(shot).toString('base64'));
+    if (light.n > 0) throw new Error(`${light.n} light pixels in the top 3 rows above the sticky header (scrollY ${light.scrollY}): the page shows through above it`);
 
     // Export, train on, import the export: the model comes back to the exported step.
     await clickStill(page, 'export-weights');
