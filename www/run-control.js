@@ -1,7 +1,8 @@
 // @ts-check
 // Run control of the lecture sections: a Step/Play driver that runs an experiment in
 // time-budgeted chunks (Driver, and Runner wired to a section's buttons), and the scheduling the
-// sections share: at most once per frame (onFrame), once near the viewport (whenNear), one call
+// sections share: at most once per frame (onFrame), once near the viewport (whenNear), while
+// near it (trackNear), one call
 // at a time (oneAtATime), section bodies built in tasks of their own (deferBuild, lessonSection).
 
 import { el, setValue } from './dom.js';
@@ -125,8 +126,36 @@ export function whenNear(node, fn) {
       observer.disconnect();
       requestAnimationFrame(fn);
     }
-  }, { rootMargin: '600px 0px' });
+  }, { rootMargin: NEAR });
   observer.observe(node);
+}
+
+/** How near the viewport "near" is: within 600 px above or below it. */
+const NEAR = '600px 0px';
+
+/**
+ * Whether `node` is near the viewport now, kept current as the page scrolls and grows; `onNear`
+ * runs in the next animation frame each time it comes near. For what a section keeps up to date
+ * while the model trains or a drawing changes: it skips the work while far (the reader cannot see
+ * it) and catches up in `onNear`. While the page is still being built every section is near at
+ * first; those pushed out of reach by the bodies above them stop being near.
+ * @param {Element} node
+ * @param {() => void} onNear
+ * @returns {{readonly near: boolean}}
+ */
+export function trackNear(node, onNear) {
+  let near = false;
+  new IntersectionObserver((entries) => {
+    const now = /** @type {IntersectionObserverEntry} */ (entries.at(-1)).isIntersecting;
+    if (now === near) return;
+    near = now;
+    if (near) requestAnimationFrame(onNear);
+  }, { rootMargin: NEAR }).observe(node);
+  return {
+    get near() {
+      return near;
+    },
+  };
 }
 
 /**

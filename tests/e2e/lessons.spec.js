@@ -158,6 +158,26 @@ test('sections 1, 2, 4 and 5 render their plots, images and numbers from the cor
   await shoot(page, 'learned', '1280x800');
 });
 
+test('§4 follows the model only while it is near the screen, and catches up when it comes near', async ({ page }) => {
+  await openLab(page);
+  await byId(page, 'speed').selectOption('full');
+  await visit(page, 'softmax');
+  await waitNum(page, 'softmax-model-step', (n) => n === 0);
+  // Far from §4 (Learned in view, three sections below it), Train plays: Learned's weight images
+  // follow the model, §4's table is not recomputed (it is off the screen).
+  await visit(page, 'learned');
+  await page.evaluate(() => /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid="play"]')).click()); // no scrolling
+  await waitNum(page, 'step-count', (n) => n >= 1500, { message: 'Train plays' });
+  await expect.poll(async () => Number(await byId(page, 'learned-weights').getAttribute('data-step'))).toBeGreaterThan(0);
+  expect(await num(page, 'softmax-model-step')).toBe(0);
+  await page.evaluate(() => /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid="pause"]')).click());
+  await expect(byId(page, 'status')).toHaveAttribute('data-state', 'paused');
+  const step = await num(page, 'step-count');
+  // Back near §4: its table is of the model as it is now.
+  await visit(page, 'softmax');
+  await waitNum(page, 'softmax-model-step', (n) => n === step, { message: `§4 catches up to step ${step}` });
+});
+
 test('attenuated gradient: from the bad start, Play makes MSE stall while log-loss recovers', async ({ page }) => {
   await page.addInitScript(() => {
     window.__longTasks = [];

@@ -9,7 +9,7 @@ import { el, setValue } from '../dom.js';
 import { errorText, formatNumber } from '../format.js';
 import { colorBar, drawDiverging, drawGray, imageCanvas, maxAbs, robustLimit } from '../images.js';
 import { lessonClient } from '../lesson-client.js';
-import { lessonSection, oneAtATime, whenNear } from '../run-control.js';
+import { lessonSection, oneAtATime, trackNear } from '../run-control.js';
 import { figure, numberField, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -50,7 +50,18 @@ export const mount = lessonSection({
 function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
-  const view = { near: false, weightsAt: -1, weightsBusy: false, weightsTimer: 0, confusionAt: -1, confusionBusy: false, confusionTimer: 0, cell: null, confusion: null, lastConfusion: 0 };
+  const view = { missed: true, weightsAt: -1, weightsBusy: false, weightsTimer: 0, confusionAt: -1, confusionBusy: false, confusionTimer: 0, cell: null, confusion: null, lastConfusion: 0 };
+  // The images and the matrix follow the model and the drawing only while the section is near the
+  // screen; what changed while it was far is caught up when it comes near again.
+  const place = trackNear(root, () => {
+    if (view.missed) all();
+  });
+  /** True while far from the screen, and then what was asked for is caught up when near. */
+  const far = () => {
+    if (place.near) return false;
+    view.missed = true;
+    return true;
+  };
 
   // --- Weights and bias --------------------------------------------------------------------------
   const weightGrid = el('div', { class: 'weight-grid', testid: 'learned-weights', data: { step: '' } });
@@ -112,7 +123,7 @@ function build(root, session) {
   }
 
   async function readWeights() {
-    if (!view.near || !client.ready || view.weightsBusy) return;
+    if (far() || !client.ready || view.weightsBusy) return;
     view.weightsBusy = true;
     try {
       const r = await client.call('modelWeights');
@@ -168,7 +179,7 @@ function build(root, session) {
   }
 
   const contributions = oneAtATime(async () => {
-    if (!view.near || !client.ready) return;
+    if (far() || !client.ready) return;
     try {
       const req = input();
       if (req.pixels) {
@@ -205,7 +216,7 @@ function build(root, session) {
 
   // --- Confusion matrix ----------------------------------------------------------------------
   async function evaluate() {
-    if (!view.near || !client.ready || view.confusionBusy) return;
+    if (far() || !client.ready || view.confusionBusy) return;
     view.confusionBusy = true;
     view.lastConfusion = performance.now();
     try {
@@ -294,19 +305,20 @@ function build(root, session) {
   index.input.addEventListener('change', () => contributions());
 
   session.on('frame', (changes) => {
-    if (!view.near) return;
+    if ((changes.has('train') || changes.has('progress') || changes.has('drawn')) && far()) return;
     if (changes.has('train') || changes.has('progress')) {
       scheduleWeights();
       scheduleConfusion();
     }
     if (changes.has('drawn')) contributions();
   });
-  const all = () => {
-    if (!view.near) return;
+  function all() {
+    if (far()) return;
+    view.missed = false;
     readWeights();
     contributions();
     evaluate();
-  };
+  }
   client.onData(() => {
     view.cell = null;
     gallery.replaceChildren();
@@ -314,10 +326,6 @@ function build(root, session) {
     all();
   });
   session.on('dataset', () => all());
-  whenNear(root, () => {
-    view.near = true;
-    all();
-  });
 }
 
 /** Background of a confusion cell: white → green (diagonal) or → red (errors) with `share`. */

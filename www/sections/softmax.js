@@ -11,7 +11,7 @@ import { errorText, formatNumber } from '../format.js';
 import { drawGray, imageCanvas } from '../images.js';
 import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
-import { lessonSection, oneAtATime, onFrame, Runner, whenNear } from '../run-control.js';
+import { lessonSection, oneAtATime, onFrame, Runner, trackNear } from '../run-control.js';
 import { classField, figure, figures, numberField, numTable, statusLine } from '../widgets.js';
 
 /** Section id (URL anchor) and table-of-contents title. */
@@ -54,7 +54,17 @@ export const mount = lessonSection({
 function build(root, session) {
   const client = lessonClient(session);
   const s = session.state;
-  const view = { near: false, lastAsk: 0, timer: 0, source: 'test', trueTouched: false, details: null, step: 0 };
+  const view = { oneHot: false, lastAsk: 0, timer: 0, source: 'test', trueTouched: false, details: null, step: 0 };
+  // The table follows the model and the drawing only while it is near the screen; it catches up
+  // when it comes near again.
+  const place = trackNear(root, () => {
+    if (!client.ready) return;
+    if (!view.oneHot) {
+      view.oneHot = true;
+      showOneHot();
+    }
+    ask();
+  });
 
   // --- One-hot examples -------------------------------------------------------------------------
   const oneHotRows = el('div', { class: 'onehot', testid: 'softmax-onehot' });
@@ -250,7 +260,7 @@ function build(root, session) {
 
   /** Ask for the numbers (one request in flight; the latest wins). */
   const ask = oneAtATime(async () => {
-    if (!client.ready || !view.near) return;
+    if (!client.ready || !place.near) return;
     view.lastAsk = performance.now();
     try {
       const req = request();
@@ -355,7 +365,9 @@ function build(root, session) {
     twoA.setNames(s.classNames);
     twoB.setNames(s.classNames);
     buildRows();
-    if (view.near) {
+    view.oneHot = false;
+    if (place.near) {
+      view.oneHot = true;
       showOneHot();
       ask();
     }
@@ -364,11 +376,4 @@ function build(root, session) {
 
   sourceSelect.options[0].disabled = !s.drawn;
   sourceSelect.value = 'test';
-  whenNear(root, () => {
-    view.near = true;
-    if (client.ready) {
-      showOneHot();
-      ask();
-    }
-  });
 }
