@@ -3,6 +3,8 @@
 // number they stand at (150k, 1.5M, 12,345, 1×10³⁵), legend numbers, the loss and accuracy
 // ranges, and the Train charts' x units (steps, epochs, examples seen).
 
+import { enUS } from './format.js';
+
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 /** Suffixes of the short forms, largest first. */
 const UNITS = /** @type {const} */ ([
@@ -50,11 +52,11 @@ export function tickLabel(v, compact = false) {
     for (const [unit, suffix] of UNITS) {
       if (a < unit) continue;
       const m = Number((exact / unit).toPrecision(12));
-      if (significantDigits(m) <= 4) return `${m.toLocaleString('en-US', { maximumFractionDigits: 3 })}${suffix}`;
+      if (significantDigits(m) <= 4) return `${enUS(m, { maximumFractionDigits: 3 })}${suffix}`;
       break;
     }
   }
-  return exact.toLocaleString('en-US', { maximumSignificantDigits: digits });
+  return enUS(exact, { maximumSignificantDigits: digits });
 }
 
 /**

@@ -7,6 +7,27 @@ export const NONE = '–';
 
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
+/** en-US number formats by their options, made once each. */
+const FORMATS = new Map();
+
+/**
+ * `x.toLocaleString('en-US', options)`, the same text, with the format made once:
+ * `toLocaleString` with options builds a new Intl.NumberFormat at every call (28 µs against
+ * 0.9 µs a number in Node 20), and the counters, legends and tick labels format hundreds of
+ * numbers a second while the model trains.
+ * @param {number} x
+ * @param {Intl.NumberFormatOptions} options
+ */
+export function enUS(x, options) {
+  const key = JSON.stringify(options);
+  let f = FORMATS.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', options);
+    FORMATS.set(key, f);
+  }
+  return f.format(x);
+}
+
 /**
  * A number for display: `digits` significant digits, exponent form when very large or small.
  * @param {number} v
@@ -19,7 +40,7 @@ export function formatNumber(v, digits = 4) {
     const [m, e] = v.toExponential(digits - 1).split('e');
     return `${m} × 10${[...String(Number(e))].map((c) => SUPERSCRIPT[c]).join('')}`;
   }
-  return Number(v.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 12 });
+  return enUS(Number(v.toPrecision(digits)), { maximumFractionDigits: 12 });
 }
 
 /**
@@ -38,7 +59,7 @@ export function formatInt(n) {
 export function formatEpochs(e, digits = 2) {
   if (!Number.isFinite(e)) return NONE;
   const f = 10 ** digits;
-  return (Math.round(e * f) / f).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return enUS(Math.round(e * f) / f, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /**

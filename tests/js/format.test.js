@@ -1,7 +1,7 @@
 // Formatters (www/format.js): what the page shows for numbers and messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorText, formatInt, formatLoss, formatMB, formatNumber, formatPercent, formatRate, NONE, sentence } from '../../www/format.js';
+import { enUS, errorText, formatInt, formatLoss, formatMB, formatNumber, formatPercent, formatRate, NONE, sentence } from '../../www/format.js';
 
 test('formatNumber: significant digits, separators, exponent form at the extremes', () => {
   assert.equal(formatNumber(0.5), '0.5');
@@ -41,4 +41,11 @@ test('sentence and errorText capitalise the message', () => {
   assert.equal(errorText(new Error('no data set is loaded yet')), 'No data set is loaded yet');
   assert.equal(errorText('ε must be positive'), 'Ε must be positive');
   assert.equal(errorText(new Error('')), 'Error');
+});
+
+test('enUS: the text of toLocaleString("en-US", options), each options object its own format', () => {
+  const options = [{ maximumFractionDigits: 12 }, { maximumFractionDigits: 3 }, { minimumFractionDigits: 2, maximumFractionDigits: 2 }, { maximumSignificantDigits: 1 }, { maximumSignificantDigits: 4 }];
+  const values = [0, -0, 1, -1.5, 0.1 + 0.2, 1234.5678, 12345678.9, 1e-7, 2.5e21, 0.000123456, -98765.4321];
+  // Alternate the options so that a format cached under the wrong key would show.
+  for (const v of values) for (const o of options) assert.equal(enUS(v, o), v.toLocaleString('en-US', o), `${v} with ${JSON.stringify(o)}`);
 });

@@ -75,6 +75,8 @@ function build(root, session) {
   const index = numberField({ id: 'learned-index', label: 'Test image # (when nothing is drawn)', value: 0, min: 0, max: 9999, step: '1' });
   const inputCanvas = imageCanvas({ testid: 'learned-input', 'aria-label': 'The input x' });
   const contribBox = el('div', { class: 'contrib-grid', testid: 'learned-contributions' });
+  /** @type {{figure: HTMLElement, canvas: HTMLCanvasElement, head: HTMLElement, sums: Text}[]} the contribution images' cells, reused */
+  const contribCells = [];
   const contribBar = colorBar('w_j x_j: how much pixel j adds to z_k');
 
   // --- Confusion matrix and gallery --------------------------------------------------------------
@@ -194,21 +196,30 @@ function build(root, session) {
       const names = s.classNames;
       const limit = robustLimit(r.maps);
       contribBar.set(limit);
-      contribBox.replaceChildren(
-        ...Array.from(r.top, (k, i) => {
-          const canvas = imageCanvas({ testid: `learned-contrib-${i}`, 'aria-label': `Contributions to the score of class ${names[k] ?? k}`, class: 'img-large' });
-          const map = r.maps.subarray(i * PIXELS, (i + 1) * PIXELS);
-          drawDiverging(canvas, map, limit);
-          let sum = 0;
-          for (const v of map) sum += v;
-          return el(
-            'figure',
-            { class: 'contrib-cell', data: { class: String(k), value: String(r.probs[k]) } },
-            canvas,
-            el('figcaption', {}, el('strong', {}, `${names[k] ?? k}: ŷ = ${formatNumber(r.probs[k], 3)}`), el('br', {}), `Σ_j w_j x_j = ${formatNumber(sum, 4)}, b_k = ${formatNumber(r.bias[k], 3)}`),
-          );
-        }),
-      );
+      // The cells are made once and redrawn in place: a drawing updates them at every stroke.
+      while (contribCells.length < r.top.length) {
+        const i = contribCells.length;
+        const canvas = imageCanvas({ testid: `learned-contrib-${i}`, class: 'img-large' });
+        const head = el('strong', {});
+        const sums = document.createTextNode('');
+        const box = el('figure', { class: 'contrib-cell' }, canvas, el('figcaption', {}, head, el('br', {}), sums));
+        contribCells.push({ figure: box, canvas, head, sums });
+      }
+      const shown = Array.from(r.top, (k, i) => {
+        const cell = contribCells[i];
+        const map = r.maps.subarray(i * PIXELS, (i + 1) * PIXELS);
+        cell.canvas.setAttribute('aria-label', `Contributions to the score of class ${names[k] ?? k}`);
+        drawDiverging(cell.canvas, map, limit);
+        let sum = 0;
+        for (const v of map) sum += v;
+        cell.figure.dataset.class = String(k);
+        cell.figure.dataset.value = String(r.probs[k]);
+        cell.head.textContent = `${names[k] ?? k}: ŷ = ${formatNumber(r.probs[k], 3)}`;
+        cell.sums.data = `Σ_j w_j x_j = ${formatNumber(sum, 4)}, b_k = ${formatNumber(r.bias[k], 3)}`;
+        return cell.figure;
+      });
+      const kids = contribBox.children;
+      if (kids.length !== shown.length || shown.some((f, i) => kids[i] !== f)) contribBox.replaceChildren(...shown);
     } catch (e) {
       if (!e.crashed) status.set('error', errorText(e));
     }
