@@ -1,6 +1,7 @@
 // @ts-check
-// 28×28 images on canvases, and the diverging colour map (with its colour bar and the limits
-// that scale it) that shows signed values such as weights.
+// 28×28 images (<img> elements where they are painted once, canvases where they are repainted
+// as the model trains), and the diverging colour map (with its colour bar and the limits that
+// scale it) that shows signed values such as weights.
 
 import { el, setValue } from './dom.js';
 import { PIXELS, SIDE } from './constants.js';
@@ -20,31 +21,78 @@ const DIVERGING = [
 export const DIVERGING_CSS = `linear-gradient(to right, ${DIVERGING.map(([r, g, b]) => `rgb(${r} ${g} ${b})`).join(', ')})`;
 
 /**
- * A canvas for a 28×28 image, scaled up by CSS (pixelated).
- * @param {object} [props] extra element properties (class, testid, aria-label…)
+ * An image element for a 28×28 image painted once (or seldom), scaled up by CSS (pixelated),
+ * empty (transparent) until painted. An <img>, not a canvas: Chromium composites every canvas
+ * as a layer of its own, and the browser sorts and commits the page's layers again at every
+ * frame while the model trains. Images repainted as the model trains or a drawing changes are
+ * canvases (pixelCanvas): a new PNG per update costs more than the layer.
+ * @param {object} [props] extra element properties (class, testid, aria-label — the image's alt text…)
+ * @returns {HTMLImageElement}
  */
-export function imageCanvas(props = {}) {
-  return el('canvas', { width: SIDE, height: SIDE, role: 'img', ...props, class: `img28 ${props.class || ''}`.trim() });
+export function pixelImage(props = {}) {
+  const { 'aria-label': label = '', ...rest } = /** @type {Record<string, any>} */ (props);
+  const img = el('img', { width: SIDE, height: SIDE, alt: label, ...rest, class: `img28 ${rest.class || ''}`.trim() });
+  clearImage(img);
+  return img;
 }
 
 /**
- * Fill a 28×28 canvas pixel by pixel: `rgb(i)` gives pixel i's colour.
- * @param {HTMLCanvasElement} canvas
+ * A canvas for a 28×28 image repainted often (the model's weights while it trains, the drawing
+ * as the model sees it), scaled up by CSS (pixelated).
+ * @param {object} [props] extra element properties (class, testid, aria-label…)
+ * @returns {HTMLCanvasElement}
+ */
+export function pixelCanvas(props = {}) {
+  return el('canvas', { width: SIDE, height: SIDE, role: 'img', ...props, class: `img28 ${/** @type {any} */ (props).class || ''}`.trim() });
+}
+
+/** The 28 × 28 canvas images are painted on before they become an image's PNG. */
+let scratch = /** @type {CanvasRenderingContext2D|null} */ (null);
+/** The PNG of a transparent 28 × 28 image. */
+let transparent = '';
+
+function scratchContext() {
+  if (!scratch) {
+    const c = document.createElement('canvas');
+    c.width = SIDE;
+    c.height = SIDE;
+    scratch = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+    transparent = c.toDataURL();
+  }
+  return scratch;
+}
+
+/**
+ * Back to empty (transparent: the element's background shows).
+ * @param {HTMLImageElement|HTMLCanvasElement} target
+ */
+export function clearImage(target) {
+  if (target instanceof HTMLImageElement) {
+    scratchContext();
+    target.src = transparent;
+  } else target.getContext('2d')?.clearRect(0, 0, target.width, target.height);
+}
+
+/**
+ * Fill a 28×28 image pixel by pixel: `rgb(i)` gives pixel i's colour. An <img> gets the pixels
+ * as a PNG (a data: URL, which the page's CSP allows for images); a canvas is drawn on.
+ * @param {HTMLImageElement|HTMLCanvasElement} target
  * @param {(i: number) => number[]} rgb
  */
-function paint(canvas, rgb) {
-  const ctx = canvas.getContext('2d');
+function paint(target, rgb) {
+  const ctx = target instanceof HTMLImageElement ? scratchContext() : /** @type {CanvasRenderingContext2D} */ (target.getContext('2d'));
   const img = ctx.createImageData(SIDE, SIDE);
   for (let i = 0; i < PIXELS; i++) {
     img.data.set(rgb(i), 4 * i);
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
+  if (target instanceof HTMLImageElement) target.src = ctx.canvas.toDataURL();
 }
 
 /**
  * Draw grey levels (ink bright): bytes 0–255 or intensities 0–1 (`max` = 1).
- * @param {HTMLCanvasElement} canvas
+ * @param {HTMLImageElement|HTMLCanvasElement} canvas
  * @param {ArrayLike<number>} values 784 values
  * @param {number} [max] the value drawn white
  */
@@ -66,7 +114,7 @@ export function divergingRgb(t) {
 
 /**
  * Draw signed values with the diverging map, ±`limit` at the ends (0 = white).
- * @param {HTMLCanvasElement} canvas
+ * @param {HTMLImageElement|HTMLCanvasElement} canvas
  * @param {ArrayLike<number>} values 784 values (or more: `offset`, `stride` pick them)
  * @param {number} limit
  * @param {{offset?: number, stride?: number}} [layout] value of pixel i = values[offset + i·stride]

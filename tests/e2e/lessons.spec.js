@@ -42,13 +42,19 @@ function inked(page, selector) {
   }, selector);
 }
 
-/** A 28×28 image canvas with more than one colour in it. */
+/** A 28×28 image (a canvas, or an <img> of the page's pixels) with more than one colour in it. */
 async function expectImage(page, testid) {
   await expect
     .poll(() => page.evaluate((id) => {
-      const c = document.querySelector(`[data-testid="${id}"]`);
+      const e = document.querySelector(`[data-testid="${id}"]`);
+      let c = e instanceof HTMLCanvasElement ? e : null;
+      if (e instanceof HTMLImageElement && e.complete && e.naturalWidth) {
+        c = document.createElement('canvas');
+        [c.width, c.height] = [e.naturalWidth, e.naturalHeight];
+        c.getContext('2d')?.drawImage(e, 0, 0);
+      }
       if (!c) return 0;
-      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      const { data } = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d')).getImageData(0, 0, c.width, c.height);
       return new Set(Array.from({ length: data.length / 4 }, (_, i) => `${data[4 * i]},${data[4 * i + 1]},${data[4 * i + 2]}`)).size;
     }, testid), { message: `${testid} shows an image` })
     .toBeGreaterThan(3);

@@ -7,7 +7,7 @@
 import { PIXELS } from '../constants.js';
 import { el, setValue } from '../dom.js';
 import { errorText, formatNumber } from '../format.js';
-import { colorBar, drawDiverging, drawGray, imageCanvas, maxAbs, robustLimit } from '../images.js';
+import { colorBar, drawDiverging, drawGray, maxAbs, pixelCanvas, pixelImage, robustLimit } from '../images.js';
 import { lessonClient } from '../lesson-client.js';
 import { lessonSection, oneAtATime, trackNear } from '../run-control.js';
 import { figure, numberField, statusLine } from '../widgets.js';
@@ -73,7 +73,7 @@ function build(root, session) {
   // --- Contributions -----------------------------------------------------------------------------
   const sourceNote = el('p', { class: 'lesson-note' });
   const index = numberField({ id: 'learned-index', label: 'Test image # (when nothing is drawn)', value: 0, min: 0, max: 9999, step: '1' });
-  const inputCanvas = imageCanvas({ testid: 'learned-input', 'aria-label': 'The input x' });
+  const inputCanvas = pixelCanvas({ testid: 'learned-input', 'aria-label': 'The input x' });
   const contribBox = el('div', { class: 'contrib-grid', testid: 'learned-contributions' });
   /** @type {{figure: HTMLElement, canvas: HTMLCanvasElement, head: HTMLElement, sums: Text}[]} the contribution images' cells, reused */
   const contribCells = [];
@@ -118,7 +118,7 @@ function build(root, session) {
     weightCanvases.length = 0;
     const names = s.classNames;
     for (let k = 0; k < c; k++) {
-      const canvas = imageCanvas({ testid: `learned-w-${k}`, 'aria-label': `Weights of class ${names[k] ?? k}` });
+      const canvas = pixelCanvas({ testid: `learned-w-${k}`, 'aria-label': `Weights of class ${names[k] ?? k}` });
       weightCanvases.push(canvas);
       weightGrid.append(el('figure', { class: 'weight-cell' }, canvas, el('figcaption', {}, names[k] ?? String(k))));
     }
@@ -199,7 +199,7 @@ function build(root, session) {
       // The cells are made once and redrawn in place: a drawing updates them at every stroke.
       while (contribCells.length < r.top.length) {
         const i = contribCells.length;
-        const canvas = imageCanvas({ testid: `learned-contrib-${i}`, class: 'img-large' });
+        const canvas = pixelCanvas({ testid: `learned-contrib-${i}`, class: 'img-large' });
         const head = el('strong', {});
         const sums = document.createTextNode('');
         const box = el('figure', { class: 'contrib-cell' }, canvas, el('figcaption', {}, head, el('br', {}), sums));
@@ -297,7 +297,7 @@ function build(root, session) {
       gallery.dataset.count = String(r.count);
       gallery.replaceChildren(
         ...r.items.map((item, i) => {
-          const canvas = imageCanvas({ 'aria-label': `Test image #${item.index}` });
+          const canvas = pixelImage({ 'aria-label': `Test image #${item.index}` });
           drawGray(canvas, r.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
           return el(
             'figure',

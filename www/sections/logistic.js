@@ -7,10 +7,9 @@
 // are computed by the Rust core in the worker.
 
 import { createLineChart, PALETTE } from '../charts.js';
-import { SIDE } from '../constants.js';
 import { el, setValue } from '../dom.js';
 import { errorText, formatInt } from '../format.js';
-import { colorBar, drawDiverging, imageCanvas, robustLimit } from '../images.js';
+import { clearImage, colorBar, drawDiverging, pixelCanvas, robustLimit } from '../images.js';
 import { ExperimentGroup, lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
 import { lessonSection, onFrame, Runner, whenNear } from '../run-control.js';
@@ -100,8 +99,8 @@ function build(root, session) {
   };
   const verdict = el('p', { class: 'lesson-verdict', testid: 'logistic-compare', data: { value: '' } });
   const canvases = {
-    log: imageCanvas({ testid: 'logistic-weights', 'aria-label': 'The weights w of the log-loss model as a 28 × 28 image', class: 'img-pair' }),
-    mse: imageCanvas({ testid: 'logistic-weights-mse', 'aria-label': 'The weights w of the MSE model as a 28 × 28 image', class: 'img-pair' }),
+    log: pixelCanvas({ testid: 'logistic-weights', 'aria-label': 'The weights w of the log-loss model as a 28 × 28 image', class: 'img-pair' }),
+    mse: pixelCanvas({ testid: 'logistic-weights-mse', 'aria-label': 'The weights w of the MSE model as a 28 × 28 image', class: 'img-pair' }),
   };
   const wBar = colorBar('w_j: red pushes ŷ towards digit a, blue towards digit b (one scale for both: the 99th percentile of |w_j| of the two)');
   const pairNote = el('p', { class: 'lesson-note' });
@@ -137,7 +136,7 @@ function build(root, session) {
     },
     onReset: () => {
       runs = empty();
-      for (const c of Object.values(canvases)) c.getContext('2d').clearRect(0, 0, SIDE, SIDE);
+      for (const c of Object.values(canvases)) clearImage(c);
       render();
       measureStart();
     },

@@ -8,7 +8,7 @@
 import { PIXELS } from '../constants.js';
 import { el, setValue } from '../dom.js';
 import { errorText, formatNumber } from '../format.js';
-import { drawGray, imageCanvas } from '../images.js';
+import { drawGray, pixelCanvas, pixelImage } from '../images.js';
 import { lessonClient } from '../lesson-client.js';
 import { tex } from '../math.js';
 import { lessonSection, oneAtATime, onFrame, Runner, trackNear } from '../run-control.js';
@@ -79,7 +79,7 @@ function build(root, session) {
   const index = numberField({ id: 'softmax-index', label: 'Test image #', value: 0, min: 0, max: 9999, step: '1' });
   const next = el('button', { type: 'button', class: 'btn btn-small', testid: 'softmax-next' }, 'Next image');
   const trueClass = classField({ id: 'softmax-true', label: 'True class y', value: 0 });
-  const input = imageCanvas({ testid: 'softmax-input', 'aria-label': 'The 28 × 28 input', class: 'img-large' });
+  const input = pixelCanvas({ testid: 'softmax-input', 'aria-label': 'The 28 × 28 input', class: 'img-large' });
   const inputNote = el('p', { class: 'lesson-note' });
   const status = statusLine('softmax-status');
   const rows = [];
@@ -305,7 +305,7 @@ function build(root, session) {
       oneHotRows.replaceChildren(
         el('div', { class: 'onehot-head' }, el('span', {}, 'image'), el('span', {}, 'label'), el('span', { class: 'onehot-slots' }, ...names.map((n, k) => el('span', {}, names.length === 10 && n === String(k) ? n : String(k))))),
         ...ONE_HOT_EXAMPLES.map((idx, i) => {
-          const canvas = imageCanvas({ 'aria-label': `Test image #${idx}`, class: 'img-small' });
+          const canvas = pixelImage({ 'aria-label': `Test image #${idx}`, class: 'img-small' });
           drawGray(canvas, r.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
           const row = r.oneHot.slice(i * r.classes, (i + 1) * r.classes);
           return el(

@@ -6,7 +6,7 @@
 import { PIXELS } from '../../constants.js';
 import { el, setValue } from '../../dom.js';
 import { formatInt, formatNumber } from '../../format.js';
-import { colorBar, drawDiverging, drawGray, imageCanvas, maxAbs, robustLimit } from '../../images.js';
+import { colorBar, drawDiverging, drawGray, pixelImage, maxAbs, robustLimit } from '../../images.js';
 import { renderTex, tex } from '../../math.js';
 import { diverging, heatMap, sequential } from './heat-map.js';
 
@@ -46,11 +46,11 @@ function columnNorm(w, k, c) {
  * @param {string} testid
  * @param {string} label
  * @param {string} caption
- * @param {(canvas: HTMLCanvasElement) => void} paint
+ * @param {(image: HTMLImageElement) => void} paint
  * @param {number} [norm]
  */
 function imageFigure(testid, label, caption, paint, norm) {
-  const canvas = imageCanvas({ 'aria-label': label });
+  const canvas = pixelImage({ 'aria-label': label });
   paint(canvas);
   return el(
     'figure',
@@ -127,7 +127,7 @@ export function mountStages(s) {
     // X
     thumbs.replaceChildren(
       ...Array.from({ length: v.rows }, (_, i) => {
-        const canvas = imageCanvas({ 'aria-label': rowNames[i] });
+        const canvas = pixelImage({ 'aria-label': rowNames[i] });
         drawGray(canvas, v.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
         return el('figure', { class: 'sv-thumb', testid: `step-view-x-${i}`, data: { index: String(v.indices[i]), label: String(v.labels[i]) } }, canvas, el('figcaption', { title: names[v.labels[i]] }, `${i + 1} · ${names[v.labels[i]]}`));
       }),
