@@ -137,8 +137,8 @@ const NEAR = '600px 0px';
  * Whether `node` is near the viewport now, kept current as the page scrolls and grows; `onNear`
  * runs in the next animation frame each time it comes near. For what a section keeps up to date
  * while the model trains or a drawing changes: it skips the work while far (the reader cannot see
- * it) and catches up in `onNear`. While the page is still being built every section is near at
- * first; those pushed out of reach by the bodies above them stop being near.
+ * it) and catches up in `onNear`. (whenNear's once is not enough there: §4 is within reach of
+ * Train's Play, so it came near once and then followed every step from three sections away.)
  * @param {Element} node
  * @param {() => void} onNear
  * @returns {{readonly near: boolean}}
