@@ -46,9 +46,9 @@ export function pixelCanvas(props = {}) {
   return el('canvas', { width: SIDE, height: SIDE, role: 'img', ...props, class: `img28 ${/** @type {any} */ (props).class || ''}`.trim() });
 }
 
-/** The 28 × 28 canvas images are painted on before they become an image's PNG. */
+/** The 28 × 28 canvas images are painted on before they become an image's PNG (made on first use). */
 let scratch = /** @type {CanvasRenderingContext2D|null} */ (null);
-/** The PNG of a transparent 28 × 28 image. */
+/** The PNG of a transparent 28 × 28 image (made on first use). */
 let transparent = '';
 
 function scratchContext() {
@@ -57,7 +57,6 @@ function scratchContext() {
     c.width = SIDE;
     c.height = SIDE;
     scratch = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
-    transparent = c.toDataURL();
   }
   return scratch;
 }
@@ -68,7 +67,7 @@ function scratchContext() {
  */
 export function clearImage(target) {
   if (target instanceof HTMLImageElement) {
-    scratchContext();
+    transparent ||= Object.assign(document.createElement('canvas'), { width: SIDE, height: SIDE }).toDataURL();
     target.src = transparent;
   } else target.getContext('2d')?.clearRect(0, 0, target.width, target.height);
 }
@@ -80,14 +79,15 @@ export function clearImage(target) {
  * @param {(i: number) => number[]} rgb
  */
 function paint(target, rgb) {
-  const ctx = target instanceof HTMLImageElement ? scratchContext() : /** @type {CanvasRenderingContext2D} */ (target.getContext('2d'));
+  const image = target instanceof HTMLImageElement;
+  const ctx = image ? scratchContext() : /** @type {CanvasRenderingContext2D} */ (target.getContext('2d'));
   const img = ctx.createImageData(SIDE, SIDE);
   for (let i = 0; i < PIXELS; i++) {
     img.data.set(rgb(i), 4 * i);
     img.data[4 * i + 3] = 255;
   }
   ctx.putImageData(img, 0, 0);
-  if (target instanceof HTMLImageElement) target.src = ctx.canvas.toDataURL();
+  if (image) target.src = ctx.canvas.toDataURL();
 }
 
 /**

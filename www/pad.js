@@ -31,10 +31,8 @@ export class DrawingPad {
     this.empty = true;
     this.pointerId = null;
     this.last = null;
-    /** @type {DOMRect|null} the canvas's box during a stroke (point) */
+    /** @type {DOMRect|null} the canvas's box during a stroke (point), forgotten when the page moves */
     this.rect = null;
-    /** @type {(() => void)|null} */
-    this.forgetRect = null;
     this.ctx = canvas.getContext('2d');
     this.capture2d = null;
     this.resizeBacking();
@@ -45,6 +43,11 @@ export class DrawingPad {
     canvas.addEventListener('pointercancel', (e) => this.up(e));
     canvas.addEventListener('lostpointercapture', (e) => this.up(e));
     canvas.addEventListener('contextmenu', (e) => e.preventDefault()); // long-press on touch screens
+    const forgetRect = () => {
+      this.rect = null;
+    };
+    window.addEventListener('scroll', forgetRect, { capture: true, passive: true });
+    window.addEventListener('resize', forgetRect, { passive: true });
     // Keep the backing store matched to the device pixel ratio (zoom, moving screens).
     window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener('change', () => this.rescale(), { once: true });
   }
@@ -95,16 +98,7 @@ export class DrawingPad {
    * 0.6 s of the main thread in 15 s of drawing while the model trained (a CPU profile).
    */
   point(e) {
-    if (!this.rect) {
-      this.rect = this.canvas.getBoundingClientRect();
-      if (!this.forgetRect) {
-        this.forgetRect = () => {
-          this.rect = null;
-        };
-        window.addEventListener('scroll', this.forgetRect, { capture: true, passive: true });
-        window.addEventListener('resize', this.forgetRect, { passive: true });
-      }
-    }
+    this.rect ??= this.canvas.getBoundingClientRect();
     const r = this.rect;
     return { x: ((e.clientX - r.left) * PAD_SIZE) / r.width, y: ((e.clientY - r.top) * PAD_SIZE) / r.height };
   }

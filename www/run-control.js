@@ -114,6 +114,9 @@ export function onFrame(fn) {
   };
 }
 
+/** How near the viewport "near" is: within 600 px above or below it. */
+const NEAR = '600px 0px';
+
 /**
  * Run `fn` once, when `node` first comes near the viewport (charts and first computations of
  * a section are made only then, so a long page stays light until it is read).
@@ -129,9 +132,6 @@ export function whenNear(node, fn) {
   }, { rootMargin: NEAR });
   observer.observe(node);
 }
-
-/** How near the viewport "near" is: within 600 px above or below it. */
-const NEAR = '600px 0px';
 
 /**
  * Whether `node` is near the viewport now, kept current as the page scrolls and grows; `onNear`

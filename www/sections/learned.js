@@ -316,12 +316,14 @@ function build(root, session) {
   index.input.addEventListener('change', () => contributions());
 
   session.on('frame', (changes) => {
-    if ((changes.has('train') || changes.has('progress') || changes.has('drawn')) && far()) return;
-    if (changes.has('train') || changes.has('progress')) {
+    const model = changes.has('train') || changes.has('progress');
+    const drawn = changes.has('drawn');
+    if (!(model || drawn) || far()) return;
+    if (model) {
       scheduleWeights();
       scheduleConfusion();
     }
-    if (changes.has('drawn')) contributions();
+    if (drawn) contributions();
   });
   function all() {
     if (far()) return;
