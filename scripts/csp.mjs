@@ -19,6 +19,19 @@ export const META_CSP = [
 export const HEADER_CSP = `${META_CSP}; frame-ancestors 'none'`;
 
 /**
+ * The files whose responses carry the policy (and Cross-Origin-Opener-Policy): those that become a
+ * document (the page; an SVG or anything else opened as a page), whose policy comes from its own
+ * response, and the workers' entry scripts, whose policy also comes from their own response, not
+ * from the page that starts them (www/boot.js and www/data-client.js start them; serve.mjs sends
+ * sw.js itself). Modules, style sheets, fonts and wasm run under the policy of the document or
+ * worker that loads them, where the header has no effect; without it each of the page's ~100 such
+ * responses is about 350 bytes smaller (docs/speed.md). tests/e2e/privacy.spec.js checks that the
+ * page and every worker it started came with the policy.
+ * @param {string} path the URL path, e.g. /www/worker.js
+ */
+export const carriesPolicy = (path) => !/\.(m?js|css|woff2|wasm|json|xz|png|webmanifest)$/.test(path) || /^\/www\/(data-)?worker\.js$/.test(path);
+
+/**
  * The header of the embed view (index.html?embed=<section>, www/view.js) only: the same policy, but
  * the page may be framed by `ancestors` (serve.mjs --embed-origins; `*` = any course page).
  * @param {string} [ancestors] a frame-ancestors source list

@@ -19,7 +19,7 @@ import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { appFiles, serviceWorker, servedPath } from './precache.mjs';
 import { isFresh } from './compress.mjs';
-import { HEADER_CSP, embedAncestors, embedCsp } from './csp.mjs';
+import { HEADER_CSP, carriesPolicy, embedAncestors, embedCsp } from './csp.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -103,12 +103,14 @@ const server = createServer((req, res) => {
     'Content-Type': MIME[type] || 'application/octet-stream',
     'Cache-Control': 'no-cache',
     ETag: etag,
-    // Only the page's embed view may be framed (by --embed-origins); everything else: frame-ancestors 'none'.
-    'Content-Security-Policy': embed && path === '/index.html' ? EMBED_CSP : CSP,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
   };
+  if (carriesPolicy(path)) {
+    // Only the page's embed view may be framed (by --embed-origins); everything else: frame-ancestors 'none'.
+    headers['Content-Security-Policy'] = embed && path === '/index.html' ? EMBED_CSP : CSP;
+    headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+  }
   if (COMPRESSIBLE.has(type)) headers.Vary = 'Accept-Encoding';
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers).end();

@@ -492,7 +492,8 @@ function table(r) {
   lines.push(`| cold load → ready (data downloaded, parsed, model built) | ${fmt(P.cold.readyMs)} ms (first paint ${fmt(P.cold.firstContentfulPaintMs)} ms) | ≤ 800 ms: ${met(P.cold.readyMs <= 800)} |`);
   lines.push(`| warm load → ready (second visit: the offline copy, data from the Cache API) | ${fmt(P.warm.readyMs)} ms | ≤ 500 ms: ${met(P.warm.readyMs <= 500)} |`);
   const ownWasm = P.cold.wireBytes.ownWasm;
-  lines.push(`| the page's own files over the wire, first visit, until ready (compressed; then the offline copy: ${fmt(P.cold.wireBytes.offlineCopy / 1024)} KB more) | ${fmt(own / 1024)} KB (wasm ${fmt(ownWasm / 1024)} KB, the rest ${fmt((own - ownWasm) / 1024)} KB) | ≤ 400 KB: ${met(own <= 400 * 1024)} |`);
+  // The wasm apart, as the target counts it ("the page's own files are 1.26 MB plus 523 KB of wasm"): it has its own rows.
+  lines.push(`| the page's own files over the wire, first visit, until ready (compressed, with their headers; the wasm apart, in its rows below; then the offline copy: ${fmt(P.cold.wireBytes.offlineCopy / 1024)} KB more) | ${fmt((own - ownWasm) / 1024)} KB (and ${fmt(ownWasm / 1024)} KB of wasm) | ≤ 400 KB: ${met(own - ownWasm <= 400 * 1024)} |`);
   lines.push(`| second visit: requests that reached the network, page and workers (the offline copy answered the others) | ${P.warm.networkRequests.length} (${P.warm.networkRequests.join(' ') || 'none'}), ${fmt(P.warm.ownBytes / 1024)} KB | at most the page itself: ${met(P.warm.networkRequests.filter((u) => !/\/(sw\.js)?$|index\.html$/.test(u)).length === 0)} |`);
   lines.push(`| MNIST over the wire, first visit / second visit | ${fmt(mnist / 1e6, 2)} MB / ${fmt(P.warm.dataBytes / 1e6, 2)} MB | ≤ 9 MB: ${met(mnist <= 9e6)} |`);
   lines.push(`| Fashion-MNIST over the wire (the files as served) | ${fmt(S.fashionBytes / 1e6, 2)} MB | ≤ 22 MB: ${met(S.fashionBytes <= 22e6)} |`);

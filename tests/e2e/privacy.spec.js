@@ -15,12 +15,17 @@ test('a whole session sends every request to its own origin, under the CSP', asy
   const origin = new URL(baseURL).origin;
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
-  const missingCsp = [];
+  // The policy governs a document or a worker and comes from that one's own response (the page's
+  // navigation, a worker's entry script): each of those must carry it (scripts/csp.mjs
+  // carriesPolicy). Modules, style sheets, fonts and wasm run under the policy of what loads them.
+  const policy = new Map();
   context.on('response', async (r) => {
-    if (!r.url().startsWith(origin)) return;
-    const csp = (await r.allHeaders())['content-security-policy'] || '';
-    if (r.status() < 300 && !/default-src 'self'/.test(csp)) missingCsp.push(r.url());
+    if (r.url().startsWith(origin) && r.status() < 300) policy.set(r.url(), (await r.allHeaders())['content-security-policy'] || '');
   });
+  const governing = new Set();
+  context.on('request', (r) => r.isNavigationRequest() && governing.add(r.url()));
+  page.on('worker', (w) => governing.add(w.url()));
+  context.on('serviceworker', (w) => governing.add(w.url()));
 
   await page.goto('/');
   await expect(byId(page, 'status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
@@ -56,7 +61,10 @@ test('a whole session sends every request to its own origin, under the CSP', asy
   const paths = [...new Set(requests.filter((u) => u.startsWith(origin)).map((u) => new URL(u).pathname))].sort();
   for (const p of ['/www/worker.js', '/www/pkg/softmax_lab_bg.wasm', '/data/manifest.json', '/data/mnist/train-t10k-images-idx3-ubyte.xz', '/www/vendor/xz/xz-embedded.wasm']) expect(paths).toContain(p);
   test.info().annotations.push({ type: 'requests', description: `${requests.length} requests, all to ${origin}: ${paths.join(' ')}` });
-  expect(missingCsp, 'same-origin responses without the CSP header').toEqual([]);
+  const missingCsp = [...governing].filter((u) => !/default-src 'self'/.test(policy.get(u) ?? ''));
+  expect(missingCsp, 'the page and workers whose response had no CSP header').toEqual([]);
+  // The page and the training and data workers were among them (the check above saw them).
+  for (const u of [`${origin}/`, `${origin}/www/worker.js`, `${origin}/www/data-worker.js`]) expect([...governing]).toContain(u);
 });
 
 test.describe('the CSP is enforced', () => {
