@@ -288,7 +288,7 @@ test.describe('phone', () => {
       await visit(page, id);
       await page.waitForTimeout(100); // its charts are made on the next frame
       // Nothing wider than the screen.
-      const wide = await page.locator(`#${id} *`).evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-card, .onehot, .math-display')).map((e) => e.className || e.tagName).slice(0, 5));
+      const wide = await page.locator(`#${id} *`).evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-card, .math-display')).map((e) => e.className || e.tagName).slice(0, 5));
       expect(wide, `elements of #${id} wider than the phone`).toEqual([]);
     }
     await visit(page, 'attenuation');
