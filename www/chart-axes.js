@@ -70,6 +70,24 @@ export function tickLabels(splits) {
 }
 
 /**
+ * The least distance between an axis's ticks (uPlot's `space`, CSS px), from the size of its
+ * labels, so that they never run into each other at any type scale (presenter mode's are 1.5×
+ * larger): on a horizontal axis the widest label (the scale's ends to two figures, as the ticks
+ * are round numbers) and 1¼ em between two; on a vertical one 1½ lines. Never less than uPlot's
+ * own 50 and 30 px.
+ * @param {boolean} horizontal
+ * @param {number} min the scale's
+ * @param {number} max
+ * @param {number} em the labels' font size (CSS px)
+ * @param {(label: string) => number} width a label's width in CSS px
+ */
+export function tickSpace(horizontal, min, max, em, width) {
+  if (!horizontal) return Math.max(30, 1.5 * em);
+  const round = (v) => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(2)) : 0);
+  return Math.max(50, ...tickLabels([round(min), round(max)]).map((t) => width(t) + 1.25 * em));
+}
+
+/**
  * A number in a legend or a summary: `digits` decimals, or 3 significant digits in exponent form
  * when huge (a diverging run reaches 1e35) or tiny.
  * @param {number|null|undefined} v

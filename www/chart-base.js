@@ -5,7 +5,7 @@
 // themselves: run-chart.js (the Train section's two) and charts.js (the lecture sections' line chart).
 
 import vendoredUPlot from './vendor/uplot/uPlot.esm.min.js';
-import { legendNumber, tickLabels } from './chart-axes.js';
+import { legendNumber, tickLabels, tickSpace } from './chart-axes.js';
 
 /** uPlot (www/vendor is a copy of the npm package's build, whose types these are). */
 export const uPlot = /** @type {typeof import('uplot')} */ (/** @type {unknown} */ (vendoredUPlot));
@@ -62,9 +62,39 @@ export function ticksInto(memory) {
  */
 export const INCRS = Array.from({ length: 57 }, (_, i) => i - 16).flatMap((e) => [1, 2, 2.5, 5].map((m) => Number((m * 10 ** e).toPrecision(3))));
 
+/** @type {CanvasRenderingContext2D|null} */
+let measurer = null;
+
+/**
+ * The width in CSS px of `text` in an axis's font as uPlot holds it: [the font in device px,
+ * its size in device px, its size in CSS px].
+ * @param {string} text
+ * @param {[string, number, number]} font
+ */
+function textWidth(text, font) {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * font[2] * 0.6;
+  measurer.font = font[0];
+  return (measurer.measureText(text).width * font[2]) / font[1];
+}
+
+/**
+ * uPlot's `space` (the least distance between ticks, CSS px) from the axis's own font
+ * (chart-axes.js tickSpace), so that its labels keep apart at any type scale.
+ * @param {any} u the plot
+ * @param {number} i the axis
+ * @param {number} min
+ * @param {number} max
+ */
+function axisSpace(u, i, min, max) {
+  const a = u.axes[i];
+  return tickSpace(a.side % 2 === 0, min, max, a.font[2], (t) => textWidth(t, a.font));
+}
+
 export function axis(label, extra = {}) {
   return {
     incrs: INCRS,
+    space: axisSpace,
     label,
     stroke: COLORS.axis,
     font: FONT,

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, byId, num, waitNum, state, openLab, train, drawStrokes, touchStrokes, ONE, ZERO, expectPrediction } from './support/lab.js';
 import { REPO, INPUT_DIM, mnistTest, testImage, scoreWeights, encodePng, scanOfDigit } from './support/mnist.js';
+import { recordChartText, expectChartTextClear } from './support/chart-text.js';
 
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -178,17 +179,20 @@ test('exported weights reproduce the page\'s test accuracy when scored independe
 
 test.describe('screenshots for people to look at', () => {
   test('desktop 1280×800 after one epoch and a drawn digit', async ({ page }) => {
+    await recordChartText(page);
     await openLab(page);
     await train(page, 1);
     await drawStrokes(page, ZERO);
     await expectPrediction(page, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'desktop-1280x800.png'), fullPage: true });
+    await expectChartTextClear(page);
   });
 
   test.describe('phone', () => {
     test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     test('phone 390×844 after one epoch and a digit drawn with a finger', async ({ page }) => {
+      await recordChartText(page);
       await openLab(page);
       // Nothing may stick out sideways on a phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -198,6 +202,7 @@ test.describe('screenshots for people to look at', () => {
       await expectPrediction(page, 1);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: join(SHOTS, 'phone-390x844.png'), fullPage: true });
+      await expectChartTextClear(page);
     });
   });
 });

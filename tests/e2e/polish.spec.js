@@ -1,6 +1,6 @@
 // Nothing cut, overlapping or overflowing in the lecture sections, at 1280 × 800, 1920 × 1080
 // and 390 × 844: text drawn on the charts' canvases (axis labels, σ′'s marker) stays inside
-// them; 4-digit confusion-matrix counts fit their cells; Exercise 1's α-sweep table fits its
+// them and no two labels of a row overlap (support/chart-text.js); 4-digit confusion-matrix counts fit their cells; Exercise 1's α-sweep table fits its
 // card; on Fashion-MNIST the probability bars start at one x and the Draw heading and the
 // tagline name the data set; the divergence message writes the step as the page does.
 // Screenshots for people: tests/e2e/screenshots/polish-<what>-<size>.png.
@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, byId, num, waitNum, openLab, train, drawStrokes, ONE } from './support/lab.js';
 import { REPO } from './support/mnist.js';
+import { recordChartText, expectChartTextClear } from './support/chart-text.js';
 
 const SHOTS = join(REPO, 'tests', 'e2e', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -18,30 +19,13 @@ const SIZES = [
   [390, 844],
 ];
 
-/**
- * Before the page loads: record every fillText on a chart canvas whose text runs outside the
- * canvas (its two ends along the baseline, through the context's transform: rotated axis
- * labels too).
- */
-async function recordCutText(page) {
-  await page.addInitScript(() => {
-    window.__cutText = [];
-    const fill = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-      const c = this.canvas;
-      const box = c instanceof HTMLCanvasElement ? c.closest('[data-testid]') : null;
-      if (box && box.classList.contains('chart-box') && String(text).trim()) {
-        const w = this.measureText(String(text)).width;
-        const align = this.textAlign;
-        const x0 = align === 'center' ? x - w / 2 : align === 'right' || align === 'end' ? x - w : x;
-        const m = this.getTransform();
-        const ends = [x0, x0 + w].map((px) => m.transformPoint(new DOMPoint(px, y)));
-        const out = ends.some((p) => p.x < -1 || p.x > c.width + 1 || p.y < -1 || p.y > c.height + 1);
-        if (out) window.__cutText.push(`${box.dataset.testid}: "${text}" at (${ends.map((p) => `${Math.round(p.x)},${Math.round(p.y)}`).join(' → ')}) on ${c.width}×${c.height}`);
-      }
-      return fill.call(this, text, x, y, ...rest);
-    };
-  });
+/** Every button on the page whose label runs out of it (its text wider than its box). */
+async function overflowingButtons(page) {
+  return page.locator('button, .btn').evaluateAll((bs) => bs.flatMap((b) => {
+    if (!b.getClientRects().length) return [];
+    const over = b.scrollWidth - b.clientWidth;
+    return over > 1 ? [`${b.dataset.testid || b.textContent.trim()}: "${b.textContent.trim()}" ${over} px wider than its ${b.clientWidth} px`] : [];
+  }));
 }
 
 async function visit(page, id) {
@@ -66,7 +50,7 @@ for (const size of SIZES) {
 
     test('chart text stays inside the charts (§1 σ′ marker, §2 and §3 axis labels, the exercises)', async ({ page }) => {
       test.setTimeout(120_000);
-      await recordCutText(page);
+      await recordChartText(page);
       await openLab(page);
       for (const id of ['sigmoid', 'logistic', 'attenuation', 'ex-l2', 'ex-positive', 'ex-lr']) {
         await visit(page, id);
@@ -88,12 +72,13 @@ for (const size of SIZES) {
       await visit(page, 'sigmoid');
       await shoot(page, 'sigmoid', 'sigmoid', size);
       await page.waitForTimeout(300);
-      expect(await page.evaluate(() => window.__cutText)).toEqual([]);
+      await expectChartTextClear(page);
+      expect(await overflowingButtons(page), 'every label fits its button').toEqual([]);
     });
 
     test('4-digit counts fit the confusion matrix; the α-sweep table fits its card', async ({ page }) => {
       test.setTimeout(200_000);
-      await recordCutText(page);
+      await recordChartText(page);
       await openLab(page);
       await train(page, 1);
       await visit(page, 'learned');
@@ -123,8 +108,10 @@ for (const size of SIZES) {
       expect(fit.table, 'the table ends inside its card').toBeLessThanOrEqual(fit.inner + 0.5);
       if (w >= 1280) expect(fit.scroll, 'and needs no scrolling').toBeLessThanOrEqual(0);
       await shoot(page, 'ex-l2', 'ex-l2', size);
-      // The sweep's chart (axes drawn now that it has data) keeps its text inside too.
-      expect(await page.evaluate(() => window.__cutText)).toEqual([]);
+      // The sweep's chart (axes drawn now that it has data) keeps its text inside and apart too.
+      await expectChartTextClear(page);
+      // And every label fits its button, the sweep's long one too.
+      expect(await overflowingButtons(page)).toEqual([]);
     });
   });
 }

@@ -2,7 +2,7 @@
 // of its tick, at every scale; the accuracy zoom; the x units of the Train charts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracyRange, exponentForm, firstPositive, legendNumber, lossRange, tickLabel, tickLabels, toX, xLabel } from '../../www/chart-axes.js';
+import { accuracyRange, exponentForm, firstPositive, legendNumber, lossRange, tickLabel, tickLabels, tickSpace, toX, xLabel } from '../../www/chart-axes.js';
 
 /** The number a label names (inverse of tickLabel). */
 function parse(label) {
@@ -85,4 +85,37 @@ test('x units: steps, examples seen, epochs from what the run recorded', () => {
   assert.equal(firstPositive([]), 0);
   assert.match(xLabel('epochs', true), /^epoch .*log scale$/);
   assert.equal(xLabel('examples', false), 'examples seen');
+});
+
+test('tick spacing follows the labels\' size: at presenter size "1,000" and "1,250" keep apart', () => {
+  // A label's width in a font of `em` px: digits about 0.6 em, separators and points 0.3 em.
+  const widthAt = (em) => (t) => [...t].reduce((w, c) => w + (/[,.]/.test(c) ? 0.3 : 0.6) * em, 0);
+  // uPlot's choice (as it makes it): the smallest step of 1, 2, 2.5, 5 × 10ⁿ at least `space` apart.
+  const steps = [-2, -1, 0, 1, 2, 3, 4, 5, 6].flatMap((e) => [1, 2, 2.5, 5].map((m) => m * 10 ** e));
+  const laidOut = (max, width, em) => {
+    const space = tickSpace(true, 0, max, em, widthAt(em));
+    const step = steps.find((s) => (s * width) / max >= space);
+    const ticks = [];
+    for (let v = 0; v <= max; v += step) ticks.push(Number(v.toPrecision(12)));
+    return { space, step, ticks, px: (step * width) / max };
+  };
+  for (const em of [12, 16, 18, 24]) {
+    for (const max of [0.9, 6, 60, 600, 3587, 15_000, 358_700, 1_500_000]) {
+      for (const width of [300, 640, 820]) {
+        const { ticks, px } = laidOut(max, width, em);
+        const labels = tickLabels(ticks);
+        for (let i = 1; i < labels.length; i++) {
+          const room = px - (widthAt(em)(labels[i - 1]) + widthAt(em)(labels[i])) / 2;
+          assert.ok(room >= em / 2, `${labels[i - 1]} and ${labels[i]} at ${em} px, ${px.toFixed(0)} px apart, leave ${room.toFixed(1)} px (axis to ${max}, ${width} px)`);
+        }
+      }
+    }
+  }
+  // At the laptop's 12 px the short labels keep uPlot's 50 px; presenter's 18 px "3,600" needs more.
+  assert.equal(tickSpace(true, 0, 600, 12, widthAt(12)), 50);
+  assert.ok(tickSpace(true, 0, 3587, 18, widthAt(18)) > 70);
+  assert.equal(laidOut(3587, 690, 18).step, 500, 'presenter mode\'s Train chart: a tick every 500 steps, not 250');
+  // Vertical axes: 1½ lines, at least 30 px.
+  assert.equal(tickSpace(false, 0, 2.5, 12, widthAt(12)), 30);
+  assert.equal(tickSpace(false, 0, 2.5, 24, widthAt(24)), 36);
 });

@@ -133,7 +133,7 @@ function build(root, session) {
 
   // --- α sweep -----------------------------------------------------------------------------
   const sweep = { results: [], experiment: null, done: 0 };
-  const sweepButton = el('button', { type: 'button', class: 'btn', testid: 'l2-sweep' }, `Sweep α over ${SWEEP.join(', ')}`);
+  const sweepButton = el('button', { type: 'button', class: 'btn btn-wide', testid: 'l2-sweep' }, `Sweep α over ${SWEEP.join(', ')}`);
   const sweepStop = el('button', { type: 'button', class: 'btn', testid: 'l2-sweep-stop' }, 'Stop');
   const sweepStatus = statusLine('l2-sweep-status');
   const sweepCard = chartCard('l2-sweep-chart', 'Final losses against α (log scales)', 'Each point: a fresh pair N1, N2 trained for the chosen number of epochs on the same subset; N2 ignores α, so its losses are flat.', 'Press “Sweep α”.');
