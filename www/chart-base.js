@@ -196,7 +196,10 @@ export class Chart {
     const w = Math.max(240, Math.floor(this.container.clientWidth));
     const s = scaled(this.container, this.opts);
     if (s.k !== this.k) this.build(this.opts, this.plot.data);
-    else if (w !== this.plot.width || this.height(w, s) !== this.plot.height) this.plot.setSize({ width: w, height: this.height(w, s) });
+    else if (w !== this.plot.width || this.height(w, s) !== this.plot.height) {
+      this.plot.setSize({ width: w, height: this.height(w, s) });
+      this.placeNote();
+    }
   }
 
   build(opts, empty) {
@@ -206,5 +209,17 @@ export class Chart {
     this.k = s.k;
     const width = Math.max(240, Math.floor(this.container.clientWidth));
     this.plot = new uPlot({ ...s.opts, width, height: this.height(width, s) }, empty, this.container);
+    this.placeNote();
+  }
+
+  /**
+   * Where the box's note for an empty chart ("Press ▶ Play …", css/components/charts.css) goes:
+   * the plot's middle and width (--plot-mid, --plot-width), so that it covers no axis.
+   */
+  placeNote() {
+    const { left, width } = this.plot.bbox; // device pixels of the canvas, which starts at the box's left
+    const r = uPlot.pxRatio || 1;
+    this.container.style.setProperty('--plot-mid', `${Math.round((left + width / 2) / r)}px`);
+    this.container.style.setProperty('--plot-width', `${Math.round(width / r)}px`);
   }
 }

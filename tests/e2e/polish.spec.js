@@ -28,6 +28,16 @@ async function overflowingButtons(page) {
   }));
 }
 
+/** Every shown "press Play" note of an empty chart that reaches past its plot (over an axis). */
+async function notesOffPlot(page) {
+  return page.locator('.chart-box > .chart-empty:not([hidden])').evaluateAll((notes) => notes.flatMap((n) => {
+    const over = n.parentElement.querySelector('.u-over');
+    if (!n.getClientRects().length || !over) return [];
+    const [a, b] = [n.getBoundingClientRect(), over.getBoundingClientRect()];
+    return a.left < b.left - 0.5 || a.right > b.right + 0.5 ? [`${n.parentElement.dataset.testid}: "${n.textContent}" spans ${Math.round(a.left)}–${Math.round(a.right)} px, its plot ${Math.round(b.left)}–${Math.round(b.right)} px`] : [];
+  }));
+}
+
 async function visit(page, id) {
   await page.locator(`#${id}`).scrollIntoViewIfNeeded();
 }
@@ -56,6 +66,8 @@ for (const size of SIZES) {
         await visit(page, id);
         await chartsMade(page, id);
       }
+      // Before any run, the charts' notes ("Press ▶ Play …") stay over their plots, off the axes.
+      expect(await notesOffPlot(page)).toEqual([]);
       // Data on the §2 and §3 charts (their axes appear with it), a few steps at full speed.
       await visit(page, 'logistic');
       await byId(page, 'logistic-speed').selectOption('full');
