@@ -38,6 +38,20 @@ async function notesOffPlot(page) {
   }));
 }
 
+/** Every shown colour scale whose end numbers stand apart from its ramp ("−0.026 ……… [ramp] +0.026"). */
+async function scalesApart(page) {
+  return page.locator('.color-bar-scale').evaluateAll((scales) => scales.flatMap((s) => {
+    if (!s.getClientRects().length) return [];
+    const ramp = s.querySelector('.color-bar-ramp').getBoundingClientRect();
+    const r = document.createRange();
+    r.selectNodeContents(s.firstChild);
+    const lo = r.getBoundingClientRect();
+    const hi = (r.selectNodeContents(s.lastChild), r.getBoundingClientRect());
+    const gaps = [ramp.left - lo.right, hi.left - ramp.right];
+    return gaps.some((g) => g > 12) ? [`${s.closest('[data-testid]')?.dataset.testid || s.closest('section')?.id}: "${s.textContent}" ${gaps.map(Math.round).join(' / ')} px from its ramp`] : [];
+  }));
+}
+
 async function visit(page, id) {
   await page.locator(`#${id}`).scrollIntoViewIfNeeded();
 }
@@ -86,6 +100,7 @@ for (const size of SIZES) {
       await page.waitForTimeout(300);
       await expectChartTextClear(page);
       expect(await overflowingButtons(page), 'every label fits its button').toEqual([]);
+      expect(await scalesApart(page), 'a colour scale\'s numbers beside its ramp').toEqual([]);
     });
 
     test('4-digit counts fit the confusion matrix; the α-sweep table fits its card', async ({ page }) => {
@@ -105,6 +120,7 @@ for (const size of SIZES) {
         return t.left < c.left - 0.5 || t.right > c.right + 0.5 ? [`${b.dataset.testid} "${b.textContent}" ${Math.round(t.width)} px in ${Math.round(c.width)} px`] : [];
       }));
       expect(cut).toEqual([]);
+      expect(await scalesApart(page), 'a colour scale\'s numbers beside its ramp').toEqual([]);
       await shoot(page, 'learned', 'confusion', size);
 
       await visit(page, 'ex-l2');
