@@ -1,7 +1,8 @@
 // Firefox smoke test (./lab test firefox; part of ./lab test): Debian's Firefox ESR, driven by
 // puppeteer-core over WebDriver BiDi (Playwright's own Firefox build cannot be downloaded here),
 // against scripts/serve.mjs. It loads the lab, trains one epoch at full speed, draws a "1" and
-// reads the prediction, exports the weights and imports them back, and fails on any console error,
+// reads the prediction, exports the weights and imports them back, looks at the page at a phone's
+// width (nothing wider than the screen, every label inside its button), and fails on any console error,
 // uncaught exception or CSP violation in the page. It prints the examples/s Firefox trained at.
 // Usage: node tests/e2e/firefox.mjs [--port N] [--screenshot FILE]
 import { fork } from 'node:child_process';
@@ -173,6 +174,22 @@ async function main() {
     await waitFor(page, (s) => Number(document.querySelector('[data-testid="step-count"]')?.getAttribute('data-value')) === s, step, `the import brings the model back to step ${step}`);
     await waitFor(page, (a) => Number(document.querySelector('[data-testid="test-accuracy"]')?.getAttribute('data-value')) === a, accuracy, 'the imported model scores what it scored when exported');
     log(`exported ${file.name} (${file.text.length.toLocaleString('en-US')} bytes) and imported it: step ${step}, accuracy unchanged`);
+
+    // A phone's width (Firefox's own font metrics and form controls): nothing sticks out
+    // sideways and every button's label fits it.
+    await page.setViewport({ width: 390, height: 844 });
+    await new Promise((r) => {
+      setTimeout(r, 500);
+    });
+    const phone = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      buttons: [...document.querySelectorAll('button, .btn')].filter((b) => b.getClientRects().length && b.scrollWidth - b.clientWidth > 1).map((b) => `${b.dataset.testid || ''} "${b.textContent.trim()}" (${b.scrollWidth - b.clientWidth} px over its ${b.clientWidth})`),
+    }));
+    if (phone.overflow > 0) throw new Error(`at 390 px the page is ${phone.overflow} px wider than the screen`);
+    if (phone.buttons.length) throw new Error(`at 390 px these labels run out of their buttons: ${phone.buttons.join(', ')}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: SHOT.replace(/1280(\.png)$/, '390-full$1'), fullPage: true });
+    log('at 390 px: nothing wider than the screen, every label inside its button');
 
     problems.push(...(await page.evaluate(() => window.__csp)).map((v) => `CSP violation: ${v}`));
     if (problems.length) throw new Error(`the page reported problems:\n  ${problems.join('\n  ')}`);
